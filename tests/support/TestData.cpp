@@ -1,0 +1,25 @@
+#include "tests/support/TestData.h"
+
+#include <fstream>
+#include <stdexcept>
+
+namespace s4::test {
+
+std::filesystem::path sharedDataDir() { return std::filesystem::path(S4_SHARED_DATA_DIR); }
+
+std::filesystem::path sharedData(const std::string& relative) { return sharedDataDir() / relative; }
+
+bool sharedDataAvailable() { return std::filesystem::is_directory(sharedDataDir()); }
+
+std::filesystem::path sourceDir() { return std::filesystem::path(S4_SOURCE_DIR); }
+
+QString studioExecutable() { return QString::fromUtf8(S4_STUDIO_EXE); }
+
+void writeFile(const std::filesystem::path& path, const std::string& bytes) {
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write test file " + path.string());
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace s4::test

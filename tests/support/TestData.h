@@ -1,0 +1,23 @@
+#pragma once
+// Paths and small helpers shared by the test suites.
+
+#include <QString>
+
+#include <filesystem>
+#include <string>
+
+namespace s4::test {
+
+/// ../shared/data beside the repository.
+std::filesystem::path sharedDataDir();
+/// A shared data file; QSKIP-worthy absence is reported by sharedDataAvailable().
+std::filesystem::path sharedData(const std::string& relative);
+bool sharedDataAvailable();
+/// The repository root.
+std::filesystem::path sourceDir();
+/// The built s4studio executable.
+QString studioExecutable();
+/// Writes bytes to a file (creating folders), replacing it.
+void writeFile(const std::filesystem::path& path, const std::string& bytes);
+
+} // namespace s4::test
