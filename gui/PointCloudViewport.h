@@ -1,0 +1,102 @@
+#pragma once
+// The 3D view: a QOpenGLWidget hosting a vtkGenericOpenGLRenderWindow (Debian's VTK Qt widgets are
+// Qt 5 only; the bridge follows VTK's QVTKOpenGLNativeWidget, see shared/notes/STACK.md). It shows a
+// Scene as points with one RGB colour per point, forwards mouse/wheel/keys to a trackball-camera
+// interactor, and picks points on click. It knows nothing about colour modes: callers hand it colours.
+
+#include "core/scene/Scene.h"
+
+#include <QColor>
+#include <QOpenGLWidget>
+
+#include <vtkNew.h>
+#include <vtkSmartPointer.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class vtkActor;
+class vtkGenericOpenGLRenderWindow;
+class vtkGenericRenderWindowInteractor;
+class vtkPolyData;
+class vtkPolyDataMapper;
+class vtkRenderer;
+class vtkUnsignedCharArray;
+
+namespace s4::gui {
+
+enum class StandardView { Top, Front, Side, Iso };
+
+class PointCloudViewport : public QOpenGLWidget {
+    Q_OBJECT
+public:
+    explicit PointCloudViewport(QWidget* parent = nullptr);
+    ~PointCloudViewport() override;
+
+    /// Shows the scene's points (all grey until setColors) and frames them in the iso view.
+    void setScene(std::shared_ptr<const Scene> scene);
+    const std::shared_ptr<const Scene>& scene() const { return scene_; }
+    /// One r, g, b triple per point (3 × pointCount() bytes); ignored if the size does not match.
+    void setColors(const std::vector<std::uint8_t>& rgb);
+
+    void setPointSize(float pixels);
+    float pointSize() const { return pointSize_; }
+    QColor backgroundColor() const { return background_; }
+
+    /// Index of the visible point nearest to a widget position (logical pixels), within a few
+    /// pixels; the front-most one when several are that close. std::nullopt if none.
+    std::optional<std::size_t> pickPoint(const QPoint& widgetPos) const;
+    /// Where a point projects in widget coordinates (logical pixels); std::nullopt if off screen.
+    std::optional<QPointF> projectPoint(std::size_t index) const;
+
+    /// The renderer, for later overlays (tokenization anchors, patch outlines).
+    vtkRenderer* renderer() const;
+
+public slots:
+    void resetCamera();
+    void setStandardView(s4::gui::StandardView view);
+
+signals:
+    /// A point was clicked (left button pressed and released without dragging).
+    void pointPicked(std::size_t index);
+    /// The view was rendered at least once with the current scene and colours.
+    void frameRendered();
+
+protected:
+    void initializeGL() override;
+    void paintGL() override;
+    void resizeGL(int w, int h) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void enterEvent(QEnterEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void onContextAboutToBeDestroyed();
+    void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
+    void requestRender();
+
+    vtkNew<vtkGenericOpenGLRenderWindow> renderWindow_;
+    vtkNew<vtkGenericRenderWindowInteractor> interactor_;
+    vtkNew<vtkRenderer> renderer_;
+    vtkNew<vtkPolyData> polyData_;
+    vtkNew<vtkPolyDataMapper> mapper_;
+    vtkNew<vtkActor> actor_;
+    vtkSmartPointer<vtkUnsignedCharArray> colors_;
+    std::shared_ptr<const Scene> scene_;
+    QColor background_{28, 30, 36};
+    float pointSize_ = 2.0f;
+    bool inPaint_ = false;
+    QPoint pressPos_;
+    bool pressedLeft_ = false;
+    unsigned long observerTags_[3] = {0, 0, 0};
+    unsigned long renderObserverTag_ = 0;
+};
+
+} // namespace s4::gui

@@ -1,0 +1,108 @@
+// The s4studio command line: --version, --help, --log-level, and `--batch info` on good and bad files.
+#include "tests/support/TestData.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace s4;
+
+namespace {
+
+struct Run {
+    int code;
+    QString out;
+    QString err;
+};
+
+Run runStudio(const QStringList& args) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Keep the log file out of the user's real state directory.
+    env.insert("XDG_STATE_HOME", QDir::tempPath() + "/s4studio-test-state");
+    p.setProcessEnvironment(env);
+    p.start(test::studioExecutable(), args);
+    if (!p.waitForFinished(300000)) return {-1, {}, "timed out"};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QStringList nonEmptyLines(const QString& text) { return text.split('\n', Qt::SkipEmptyParts); }
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void versionAndHelp() {
+        Run v = runStudio({"--version"});
+        QCOMPARE(v.code, 0);
+        QVERIFY2(v.out.startsWith("s4studio "), qPrintable(v.out));
+        Run h = runStudio({"--help"});
+        QCOMPARE(h.code, 0);
+        QVERIFY(h.out.contains("--batch") || h.out.contains("info"));
+        QVERIFY(h.out.contains("--log-level"));
+        Run ih = runStudio({"--batch", "info", "--help"});
+        QCOMPARE(ih.code, 0);
+        QVERIFY(ih.out.contains("--columns"));
+    }
+
+    void badArgumentsExitNonZeroWithOneLine() {
+        Run level = runStudio({"--log-level", "loud", "--batch", "info", "x.ply"});
+        QVERIFY(level.code != 0);
+        QVERIFY(level.err.contains("loud"));
+        Run unknown = runStudio({"--batch", "frobnicate"});
+        QVERIFY(unknown.code != 0);
+        QVERIFY(unknown.err.contains("frobnicate"));
+        Run missing = runStudio({"--batch"});
+        QVERIFY(missing.code != 0);
+    }
+
+    void infoPrintsJsonForGoodFilesAndFailsForBadOnes() {
+        QTemporaryDir dir;
+        const fs::path good = fs::path(dir.path().toStdString()) / "two.xyz";
+        const fs::path bad = fs::path(dir.path().toStdString()) / "bad.ply";
+        test::writeFile(good, "0 0 0\n1 2 3\n");
+        test::writeFile(bad, "ply\nformat ascii 1.0\nelement vertex 1000000000000\nproperty float x\nend_header\n");
+        Run r = runStudio({"--batch", "info", QString::fromStdString(good.string()), QString::fromStdString(bad.string())});
+        QCOMPARE(r.code, 1);
+        const QStringList out = nonEmptyLines(r.out);
+        QCOMPARE(out.size(), 1);
+        auto j = nlohmann::json::parse(out[0].toStdString());
+        QCOMPARE(j["points"].get<int>(), 2);
+        QCOMPARE(j["bbox"]["max"][2].get<double>(), 3.0);
+        const QStringList err = nonEmptyLines(r.err);
+        QCOMPARE(err.size(), 1);
+        QVERIFY2(err[0].startsWith("error: ") && err[0].contains("bad.ply"), qPrintable(err[0]));
+    }
+
+    void infoAnswersForEverySharedFile() {
+        if (!test::sharedDataAvailable()) QSKIP("../shared/data is not beside the repository");
+        std::ifstream in(test::sourceDir() / "tests/data/shared_data_expected.json");
+        auto table = nlohmann::json::parse(in);
+        QStringList args{"--batch", "info"};
+        std::vector<std::string> order;
+        for (const auto& [rel, _] : table.items()) {
+            args << QString::fromStdString(test::sharedData(rel).string());
+            order.push_back(rel);
+        }
+        Run r = runStudio(args);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList lines = nonEmptyLines(r.out);
+        QCOMPARE(std::size_t(lines.size()), order.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            auto j = nlohmann::json::parse(lines[int(i)].toStdString());
+            QCOMPARE(j["points"].get<std::size_t>(), table[order[i]]["points"].get<std::size_t>());
+            QVERIFY(j.contains("format") && j.contains("fields") && j.contains("bbox"));
+            if (table[order[i]].contains("label_histogram")) QVERIFY(j.contains("label_histogram"));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
