@@ -1,0 +1,86 @@
+#include "core/superpoint/WeightedGraph.h"
+
+#include "core/common/Error.h"
+
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+namespace s4 {
+
+void WeightedGraph::validate() const {
+    if (edgeTarget.size() != edgeSource.size() || edgeWeight.size() != edgeSource.size())
+        throw InvalidArgument("graph: edge source, target and weight lists differ in length");
+    if (vertexCount >= std::size_t(INT32_MAX))
+        throw InvalidArgument("graph: too many vertices for 32-bit labels");
+    for (std::size_t e = 0; e < edgeSource.size(); ++e) {
+        if (edgeSource[e] >= vertexCount || edgeTarget[e] >= vertexCount)
+            throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
+                                  std::to_string(vertexCount) + "-1");
+        if (edgeSource[e] == edgeTarget[e])
+            throw InvalidArgument("graph: edge " + std::to_string(e) + " is a self-loop");
+        if (!(edgeWeight[e] >= 0.0f) || !std::isfinite(edgeWeight[e]))
+            throw InvalidArgument("graph: weight of edge " + std::to_string(e) + " is negative or not finite");
+    }
+}
+
+Adjacency buildAdjacency(const WeightedGraph& graph) {
+    Adjacency a;
+    const std::size_t n = graph.vertexCount;
+    a.offset.assign(n + 1, 0);
+    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+        ++a.offset[graph.edgeSource[e] + 1];
+        ++a.offset[graph.edgeTarget[e] + 1];
+    }
+    for (std::size_t v = 0; v < n; ++v)
+        a.offset[v + 1] += a.offset[v];
+    a.neighbour.resize(a.offset[n]);
+    a.edge.resize(a.offset[n]);
+    std::vector<std::uint32_t> fill(a.offset.begin(), a.offset.end() - 1);
+    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+        const auto u = graph.edgeSource[e], v = graph.edgeTarget[e];
+        a.neighbour[fill[u]] = v;
+        a.edge[fill[u]++] = std::uint32_t(e);
+        a.neighbour[fill[v]] = u;
+        a.edge[fill[v]++] = std::uint32_t(e);
+    }
+    return a;
+}
+
+std::size_t connectedComponentsByKey(const Adjacency& adjacency, const std::vector<std::int64_t>& key,
+                                     std::vector<std::int32_t>& component) {
+    const std::size_t n = key.size();
+    component.assign(n, -1);
+    std::vector<std::uint32_t> stack;
+    std::int32_t count = 0;
+    for (std::size_t start = 0; start < n; ++start) {
+        if (component[start] >= 0)
+            continue;
+        component[start] = count;
+        stack.push_back(std::uint32_t(start));
+        while (!stack.empty()) {
+            const std::uint32_t v = stack.back();
+            stack.pop_back();
+            for (std::uint32_t k = adjacency.offset[v]; k < adjacency.offset[v + 1]; ++k) {
+                const std::uint32_t w = adjacency.neighbour[k];
+                if (component[w] < 0 && key[w] == key[v]) {
+                    component[w] = count;
+                    stack.push_back(w);
+                }
+            }
+        }
+        ++count;
+    }
+    return std::size_t(count);
+}
+
+std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
+    std::unordered_map<std::int32_t, std::int32_t> remap;
+    for (auto& l : labels) {
+        auto [it, inserted] = remap.try_emplace(l, std::int32_t(remap.size()));
+        l = it->second;
+    }
+    return remap.size();
+}
+
+} // namespace s4
