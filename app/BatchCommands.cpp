@@ -1,4 +1,5 @@
 #include "app/BatchCommands.h"
+#include "app/BatchSupport.h"
 
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
@@ -10,18 +11,6 @@
 
 namespace s4::app {
 namespace {
-
-/// Parses args with a CLI11 app named after the command; returns an exit code if parsing ended
-/// the command (help or error), or -1 to go on.
-int parseArgs(CLI::App& cli, std::vector<std::string> args) {
-    std::reverse(args.begin(), args.end());  // CLI11 consumes a reversed vector
-    try {
-        cli.parse(args);
-    } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
-    }
-    return -1;
-}
 
 void addReadOptions(CLI::App& cli, ReadOptions& options, std::string& formatName) {
     cli.add_option("--format", formatName, "Force a reader: ply pcd text shapenetpart-pts s3dis off kitti mmdet-bin npy las")
@@ -40,7 +29,7 @@ int infoCommand(const std::vector<std::string>& args) {
     std::string format;
     cli.add_option("files", files, "Point-cloud files or S3DIS room folders")->required();
     addReadOptions(cli, options, format);
-    if (int rc = parseArgs(cli, args); rc >= 0) return rc;
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
 
     int status = 0;
     for (const auto& file : files) {
@@ -61,10 +50,11 @@ int infoCommand(const std::vector<std::string>& args) {
 
 } // namespace
 
-std::vector<std::string> batchCommandNames() { return {"info"}; }
+std::vector<std::string> batchCommandNames() { return {"info", "superpoints", "tokenize", "partition-quality"}; }
 
 int runBatchCommand(const std::string& command, const std::vector<std::string>& args) {
     if (command == "info") return infoCommand(args);
+    if (int rc = runTokenizeCommand(command, args); rc >= 0) return rc;
     std::cerr << "error: unknown batch command '" << command << "' (available:";
     for (const auto& name : batchCommandNames()) std::cerr << ' ' << name;
     std::cerr << ")" << std::endl;

@@ -54,14 +54,22 @@ Rgb8 hsvToRgb(double h, double s, double v) {
     const double hp = std::fmod(h, 360.0) / 60.0;
     const double x = c * (1.0 - std::fabs(std::fmod(hp, 2.0) - 1.0));
     double r = 0, g = 0, b = 0;
-    if (hp < 1) r = c, g = x;
-    else if (hp < 2) r = x, g = c;
-    else if (hp < 3) g = c, b = x;
-    else if (hp < 4) g = x, b = c;
-    else if (hp < 5) r = x, b = c;
-    else r = c, b = x;
+    if (hp < 1)
+        r = c, g = x;
+    else if (hp < 2)
+        r = x, g = c;
+    else if (hp < 3)
+        g = c, b = x;
+    else if (hp < 4)
+        g = x, b = c;
+    else if (hp < 5)
+        r = x, b = c;
+    else
+        r = c, b = x;
     const double m = v - c;
-    auto to8 = [m](double u) { return static_cast<std::uint8_t>(std::lround(std::clamp(u + m, 0.0, 1.0) * 255.0)); };
+    auto to8 = [m](double u) {
+        return static_cast<std::uint8_t>(std::lround(std::clamp(u + m, 0.0, 1.0) * 255.0));
+    };
     return {to8(r), to8(g), to8(b)};
 }
 
@@ -82,10 +90,14 @@ bool isWellKnown(const std::string& name) {
 
 const char* idAttributeOf(ColorMode mode) {
     switch (mode) {
-    case ColorMode::Labels: return attr::kLabel;
-    case ColorMode::Superpoints: return attr::kSuperpoint;
-    case ColorMode::Instances: return attr::kInstance;
-    default: return nullptr;
+        case ColorMode::Labels:
+            return attr::kLabel;
+        case ColorMode::Superpoints:
+            return attr::kSuperpoint;
+        case ColorMode::Instances:
+            return attr::kInstance;
+        default:
+            return nullptr;
     }
 }
 
@@ -97,12 +109,14 @@ void colorByScalar(const std::vector<double>& values, std::vector<std::uint8_t>&
     const double range = hi - lo;
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double v = values[i];
-        if (!std::isfinite(v)) put(out, i, kNeutralGrey);
-        else put(out, i, viridis(range > 0 ? (v - lo) / range : 0.5));
+        if (!std::isfinite(v))
+            put(out, i, kNeutralGrey);
+        else
+            put(out, i, viridis(range > 0 ? (v - lo) / range : 0.5));
     }
 }
 
-} // namespace
+}  // namespace
 
 Rgb8 viridis(double t) {
     if (std::isnan(t)) return kNeutralGrey;
@@ -115,7 +129,9 @@ Rgb8 viridis(double t) {
     return c;
 }
 
-int labelPaletteSize() { return static_cast<int>(kLabelPalette.size()); }
+int labelPaletteSize() {
+    return static_cast<int>(kLabelPalette.size());
+}
 
 Rgb8 labelColor(std::int64_t id) {
     if (id <= 0) return kNeutralGrey;
@@ -134,19 +150,21 @@ Rgb8 hashedColor(std::int64_t id) {
 
 bool colorModeAvailable(const Scene& scene, const ColorSpec& spec) {
     switch (spec.mode) {
-    case ColorMode::Rgb:
-    case ColorMode::Height: return true;
-    case ColorMode::Normals: {
-        const AttributeArray* n = scene.find(attr::kNormal);
-        return n && n->components() == 3;
-    }
-    case ColorMode::Labels:
-    case ColorMode::Superpoints:
-    case ColorMode::Instances: return isIdAttribute(scene.find(idAttributeOf(spec.mode)));
-    case ColorMode::Scalar: {
-        const AttributeArray* a = scene.find(spec.field);
-        return a && a->components() == 1;
-    }
+        case ColorMode::Rgb:
+        case ColorMode::Height:
+            return true;
+        case ColorMode::Normals: {
+            const AttributeArray* n = scene.find(attr::kNormal);
+            return n && n->components() == 3;
+        }
+        case ColorMode::Labels:
+        case ColorMode::Superpoints:
+        case ColorMode::Instances:
+            return isIdAttribute(scene.find(idAttributeOf(spec.mode)));
+        case ColorMode::Scalar: {
+            const AttributeArray* a = scene.find(spec.field);
+            return a && a->components() == 1;
+        }
     }
     return false;
 }
@@ -169,82 +187,99 @@ std::vector<std::uint8_t> computeColors(const Scene& scene, const ColorSpec& spe
         return out;
     }
     switch (spec.mode) {
-    case ColorMode::Rgb: {
-        const AttributeArray* rgb = scene.find(attr::kColor);
-        if (rgb && rgb->type() == ScalarType::UInt8 && rgb->components() == 3 && rgb->size() == n) {
-            std::copy_n(rgb->data<std::uint8_t>(), 3 * n, out.begin());
-        } else {
-            for (std::size_t i = 0; i < n; ++i) put(out, i, kNeutralGrey);
-        }
-        break;
-    }
-    case ColorMode::Height: {
-        std::vector<double> z(n);
-        for (std::size_t i = 0; i < n; ++i) z[i] = scene.positions[i].z();
-        colorByScalar(z, out);
-        break;
-    }
-    case ColorMode::Normals: {
-        const AttributeArray& normal = *scene.find(attr::kNormal);
-        for (std::size_t i = 0; i < n; ++i) {
-            Rgb8 c;
-            bool finite = true;
-            for (int j = 0; j < 3; ++j) {
-                const double v = normal.valueAsDouble(i, j);
-                finite = finite && std::isfinite(v);
-                c[j] = static_cast<std::uint8_t>(std::lround(std::min(std::fabs(v), 1.0) * 255.0));
+        case ColorMode::Rgb: {
+            const AttributeArray* rgb = scene.find(attr::kColor);
+            if (rgb && rgb->type() == ScalarType::UInt8 && rgb->components() == 3 && rgb->size() == n) {
+                std::copy_n(rgb->data<std::uint8_t>(), 3 * n, out.begin());
+            } else {
+                for (std::size_t i = 0; i < n; ++i) put(out, i, kNeutralGrey);
             }
-            put(out, i, finite ? c : kNeutralGrey);
+            break;
         }
-        break;
-    }
-    case ColorMode::Labels:
-    case ColorMode::Superpoints:
-    case ColorMode::Instances: {
-        const AttributeArray& ids = *scene.find(idAttributeOf(spec.mode));
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto id = static_cast<std::int64_t>(ids.valueAsDouble(i));
-            Rgb8 c;
-            if (spec.mode == ColorMode::Labels) c = labelColor(id);
-            else if (spec.mode == ColorMode::Superpoints) c = id < 0 ? kNeutralGrey : hashedColor(id);
-            else c = id <= 0 ? kNeutralGrey : hashedColor(id);
-            put(out, i, c);
+        case ColorMode::Height: {
+            std::vector<double> z(n);
+            for (std::size_t i = 0; i < n; ++i) z[i] = scene.positions[i].z();
+            colorByScalar(z, out);
+            break;
         }
-        break;
-    }
-    case ColorMode::Scalar: {
-        const AttributeArray& a = *scene.find(spec.field);
-        std::vector<double> values(n);
-        for (std::size_t i = 0; i < n; ++i) values[i] = a.valueAsDouble(i);
-        colorByScalar(values, out);
-        break;
-    }
+        case ColorMode::Normals: {
+            const AttributeArray& normal = *scene.find(attr::kNormal);
+            for (std::size_t i = 0; i < n; ++i) {
+                Rgb8 c;
+                bool finite = true;
+                for (int j = 0; j < 3; ++j) {
+                    const double v = normal.valueAsDouble(i, j);
+                    finite = finite && std::isfinite(v);
+                    c[j] = static_cast<std::uint8_t>(std::lround(std::min(std::fabs(v), 1.0) * 255.0));
+                }
+                put(out, i, finite ? c : kNeutralGrey);
+            }
+            break;
+        }
+        case ColorMode::Labels:
+        case ColorMode::Superpoints:
+        case ColorMode::Instances: {
+            const AttributeArray& ids = *scene.find(idAttributeOf(spec.mode));
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto id = static_cast<std::int64_t>(ids.valueAsDouble(i));
+                Rgb8 c;
+                if (spec.mode == ColorMode::Labels)
+                    c = labelColor(id);
+                else if (spec.mode == ColorMode::Superpoints)
+                    c = id < 0 ? kNeutralGrey : hashedColor(id);
+                else
+                    c = id <= 0 ? kNeutralGrey : hashedColor(id);
+                put(out, i, c);
+            }
+            break;
+        }
+        case ColorMode::Scalar: {
+            const AttributeArray& a = *scene.find(spec.field);
+            std::vector<double> values(n);
+            for (std::size_t i = 0; i < n; ++i) values[i] = a.valueAsDouble(i);
+            colorByScalar(values, out);
+            break;
+        }
     }
     return out;
 }
 
 std::string colorSpecName(const ColorSpec& spec) {
     switch (spec.mode) {
-    case ColorMode::Rgb: return "rgb";
-    case ColorMode::Height: return "height";
-    case ColorMode::Normals: return "normals";
-    case ColorMode::Labels: return "labels";
-    case ColorMode::Superpoints: return "superpoints";
-    case ColorMode::Instances: return "instances";
-    case ColorMode::Scalar: return "field:" + spec.field;
+        case ColorMode::Rgb:
+            return "rgb";
+        case ColorMode::Height:
+            return "height";
+        case ColorMode::Normals:
+            return "normals";
+        case ColorMode::Labels:
+            return "labels";
+        case ColorMode::Superpoints:
+            return "superpoints";
+        case ColorMode::Instances:
+            return "instances";
+        case ColorMode::Scalar:
+            return "field:" + spec.field;
     }
     return {};
 }
 
 std::string colorSpecTitle(const ColorSpec& spec) {
     switch (spec.mode) {
-    case ColorMode::Rgb: return "RGB";
-    case ColorMode::Height: return "Height";
-    case ColorMode::Normals: return "Normals";
-    case ColorMode::Labels: return "Labels";
-    case ColorMode::Superpoints: return "Superpoints";
-    case ColorMode::Instances: return "Instances";
-    case ColorMode::Scalar: return "Field: " + spec.field;
+        case ColorMode::Rgb:
+            return "RGB";
+        case ColorMode::Height:
+            return "Height";
+        case ColorMode::Normals:
+            return "Normals";
+        case ColorMode::Labels:
+            return "Labels";
+        case ColorMode::Superpoints:
+            return "Superpoints";
+        case ColorMode::Instances:
+            return "Instances";
+        case ColorMode::Scalar:
+            return "Field: " + spec.field;
     }
     return {};
 }
@@ -263,4 +298,4 @@ std::vector<std::string> colorModeNames() {
     return {"rgb", "height", "normals", "labels", "superpoints", "instances", "field:<name>"};
 }
 
-} // namespace s4::gui
+}  // namespace s4::gui

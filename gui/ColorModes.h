@@ -17,19 +17,19 @@ using Rgb8 = std::array<std::uint8_t, 3>;
 
 /// How points are coloured.
 enum class ColorMode {
-    Rgb,         ///< the "rgb" attribute; uniform grey when the scene has none
-    Height,      ///< z coordinate, min–max over the scene, perceptual colormap (viridis)
-    Normals,     ///< |nx|, |ny|, |nz| of the "normal" attribute mapped to red, green, blue
-    Labels,      ///< "label" ids through a fixed palette of distinct colours, id <= 0 grey
-    Superpoints, ///< "superpoint" ids, hashed to distinct colours, negative ids grey
-    Instances,   ///< "instance" ids, hashed to distinct colours, id <= 0 grey (no instance)
-    Scalar,      ///< any single-component attribute, min–max over its finite values, viridis
+    Rgb,          ///< the "rgb" attribute; uniform grey when the scene has none
+    Height,       ///< z coordinate, min–max over the scene, perceptual colormap (viridis)
+    Normals,      ///< |nx|, |ny|, |nz| of the "normal" attribute mapped to red, green, blue
+    Labels,       ///< "label" ids through a fixed palette of distinct colours, id <= 0 grey
+    Superpoints,  ///< "superpoint" ids, hashed to distinct colours, negative ids grey
+    Instances,    ///< "instance" ids, hashed to distinct colours, id <= 0 grey (no instance)
+    Scalar,       ///< any single-component attribute, min–max over its finite values, viridis
 };
 
 /// A colour mode plus, for ColorMode::Scalar, the attribute it reads.
 struct ColorSpec {
     ColorMode mode = ColorMode::Rgb;
-    std::string field; ///< attribute name, only for ColorMode::Scalar
+    std::string field;  ///< attribute name, only for ColorMode::Scalar
     bool operator==(const ColorSpec&) const = default;
 };
 
@@ -64,4 +64,4 @@ std::optional<ColorSpec> parseColorSpec(const std::string& name);
 /// The names parseColorSpec accepts besides "field:<name>", for error messages.
 std::vector<std::string> colorModeNames();
 
-} // namespace s4::gui
+}  // namespace s4::gui

@@ -9,21 +9,20 @@
 #include <QColor>
 #include <QOpenGLWidget>
 
+#include <vtkActor.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
 #include <vtkNew.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
+#include <vtkUnsignedCharArray.h>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
-
-class vtkActor;
-class vtkGenericOpenGLRenderWindow;
-class vtkGenericRenderWindowInteractor;
-class vtkPolyData;
-class vtkPolyDataMapper;
-class vtkRenderer;
-class vtkUnsignedCharArray;
 
 namespace s4::gui {
 
@@ -91,7 +90,7 @@ private:
     vtkSmartPointer<vtkUnsignedCharArray> colors_;
     std::shared_ptr<const Scene> scene_;
     QColor background_{28, 30, 36};
-    float pointSize_ = 2.0f;
+    float pointSize_ = 3.0f;
     bool inPaint_ = false;
     QPoint pressPos_;
     bool pressedLeft_ = false;
@@ -99,4 +98,4 @@ private:
     unsigned long renderObserverTag_ = 0;
 };
 
-} // namespace s4::gui
+}  // namespace s4::gui

@@ -6,13 +6,20 @@
 namespace s4::gui {
 
 struct StudioOptions {
-    std::string openFile;             ///< scene to open at start (empty: the bundled sample scene)
-    std::string view;                 ///< initial colour/layer mode, e.g. "rgb", "superpoints"
-    std::string screenshot;           ///< PNG path to save once the scene is shown
-    bool exitAfterScreenshot = false; ///< quit after saving the screenshot
+    std::string openFile;              ///< scene to open at start (empty: the bundled sample scene)
+    std::string view;                  ///< initial colour/layer mode, e.g. "rgb", "superpoints"
+    std::string screenshot;            ///< PNG path to save once the scene is shown
+    bool exitAfterScreenshot = false;  ///< quit after saving the screenshot (or after the scene is shown)
 };
 
-/// Creates the QApplication and the main window, runs the event loop, returns the exit code.
+/// Creates the QApplication and the main window, runs the event loop, returns the exit code:
+/// 0 on success, 1 if the scene or the screenshot failed in a scripted (--exit) run, 2 for bad
+/// options or no display.
 int runStudio(int& argc, char** argv, const StudioOptions& options);
 
-} // namespace s4::gui
+/// Process set-up the viewport needs before any QApplication exists: QT_QPA_PLATFORM=xcb unless the
+/// user chose a platform (Debian's VTK renders through GLX only), and the default OpenGL surface
+/// format (3.2 core, RGBA8, no multisampling). Tests call it too.
+void prepareGuiEnvironment();
+
+}  // namespace s4::gui

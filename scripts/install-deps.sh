@@ -9,7 +9,7 @@ packages=(
   libvtk9-dev
   libtorch-dev libopenblas0-openmp
   libopen3d-dev libeigen3-dev
-  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libboost-graph-dev
+  libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libboost-graph-dev zlib1g-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
 )

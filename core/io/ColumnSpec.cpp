@@ -25,49 +25,82 @@ struct Alias {
 };
 
 constexpr std::array<Alias, 33> kAliases{{
-    {"x", ColumnKind::X},           {"y", ColumnKind::Y},
-    {"z", ColumnKind::Z},           {"r", ColumnKind::Red},
-    {"g", ColumnKind::Green},       {"b", ColumnKind::Blue},
-    {"red", ColumnKind::Red},       {"green", ColumnKind::Green},
-    {"blue", ColumnKind::Blue},     {"nx", ColumnKind::NormalX},
-    {"ny", ColumnKind::NormalY},    {"nz", ColumnKind::NormalZ},
-    {"normal_x", ColumnKind::NormalX}, {"normal_y", ColumnKind::NormalY},
-    {"normal_z", ColumnKind::NormalZ}, {"normalx", ColumnKind::NormalX},
-    {"normaly", ColumnKind::NormalY}, {"normalz", ColumnKind::NormalZ},
-    {"n_x", ColumnKind::NormalX},   {"n_y", ColumnKind::NormalY},
-    {"n_z", ColumnKind::NormalZ},   {"intensity", ColumnKind::Intensity},
-    {"i", ColumnKind::Intensity},   {"reflectance", ColumnKind::Intensity},
-    {"remission", ColumnKind::Intensity}, {"label", ColumnKind::Label},
-    {"class", ColumnKind::Label},   {"classification", ColumnKind::Label},
-    {"semantic", ColumnKind::Label}, {"instance", ColumnKind::Instance},
-    {"instance_id", ColumnKind::Instance}, {"object", ColumnKind::Instance},
+    {"x", ColumnKind::X},
+    {"y", ColumnKind::Y},
+    {"z", ColumnKind::Z},
+    {"r", ColumnKind::Red},
+    {"g", ColumnKind::Green},
+    {"b", ColumnKind::Blue},
+    {"red", ColumnKind::Red},
+    {"green", ColumnKind::Green},
+    {"blue", ColumnKind::Blue},
+    {"nx", ColumnKind::NormalX},
+    {"ny", ColumnKind::NormalY},
+    {"nz", ColumnKind::NormalZ},
+    {"normal_x", ColumnKind::NormalX},
+    {"normal_y", ColumnKind::NormalY},
+    {"normal_z", ColumnKind::NormalZ},
+    {"normalx", ColumnKind::NormalX},
+    {"normaly", ColumnKind::NormalY},
+    {"normalz", ColumnKind::NormalZ},
+    {"n_x", ColumnKind::NormalX},
+    {"n_y", ColumnKind::NormalY},
+    {"n_z", ColumnKind::NormalZ},
+    {"intensity", ColumnKind::Intensity},
+    {"i", ColumnKind::Intensity},
+    {"reflectance", ColumnKind::Intensity},
+    {"remission", ColumnKind::Intensity},
+    {"label", ColumnKind::Label},
+    {"class", ColumnKind::Label},
+    {"classification", ColumnKind::Label},
+    {"semantic", ColumnKind::Label},
+    {"instance", ColumnKind::Instance},
+    {"instance_id", ColumnKind::Instance},
+    {"object", ColumnKind::Instance},
     {"skip", ColumnKind::Skip},
 }};
 
 const char* canonicalName(ColumnKind kind) {
     switch (kind) {
-    case ColumnKind::X: return "x";
-    case ColumnKind::Y: return "y";
-    case ColumnKind::Z: return "z";
-    case ColumnKind::Red: return "r";
-    case ColumnKind::Green: return "g";
-    case ColumnKind::Blue: return "b";
-    case ColumnKind::NormalX: return "nx";
-    case ColumnKind::NormalY: return "ny";
-    case ColumnKind::NormalZ: return "nz";
-    case ColumnKind::Intensity: return "intensity";
-    case ColumnKind::Label: return "label";
-    case ColumnKind::Instance: return "instance";
-    case ColumnKind::Scalar: return "scalar";
-    case ColumnKind::Skip: return "skip";
+        case ColumnKind::X:
+            return "x";
+        case ColumnKind::Y:
+            return "y";
+        case ColumnKind::Z:
+            return "z";
+        case ColumnKind::Red:
+            return "r";
+        case ColumnKind::Green:
+            return "g";
+        case ColumnKind::Blue:
+            return "b";
+        case ColumnKind::NormalX:
+            return "nx";
+        case ColumnKind::NormalY:
+            return "ny";
+        case ColumnKind::NormalZ:
+            return "nz";
+        case ColumnKind::Intensity:
+            return "intensity";
+        case ColumnKind::Label:
+            return "label";
+        case ColumnKind::Instance:
+            return "instance";
+        case ColumnKind::Scalar:
+            return "scalar";
+        case ColumnKind::Skip:
+            return "skip";
     }
     return "?";
 }
 
-Column known(ColumnKind kind) { return {kind, canonicalName(kind)}; }
+Column known(ColumnKind kind) {
+    return {kind, canonicalName(kind)};
+}
 
 int count(const ColumnLayout& layout, ColumnKind kind) {
-    return static_cast<int>(std::count_if(layout.begin(), layout.end(), [&](const Column& c) { return c.kind == kind; }));
+    return static_cast<int>(
+        std::count_if(layout.begin(), layout.end(), [&](const Column& c) { return c.kind == kind; }));
 }
 
 bool isLabelLike(const ColumnProfile& p) {
@@ -88,7 +121,8 @@ void appendTriple(ColumnLayout& layout, Triple kind) {
     if (kind == Triple::Colours) {
         for (auto k : {ColumnKind::Red, ColumnKind::Green, ColumnKind::Blue}) layout.push_back(known(k));
     } else {
-        for (auto k : {ColumnKind::NormalX, ColumnKind::NormalY, ColumnKind::NormalZ}) layout.push_back(known(k));
+        for (auto k : {ColumnKind::NormalX, ColumnKind::NormalY, ColumnKind::NormalZ})
+            layout.push_back(known(k));
     }
 }
 
@@ -96,7 +130,7 @@ void appendLabelOrIntensity(ColumnLayout& layout, const ColumnProfile& p) {
     layout.push_back(known(isLabelLike(p) ? ColumnKind::Label : ColumnKind::Intensity));
 }
 
-} // namespace
+}  // namespace
 
 Column columnFromName(std::string_view rawName) {
     const std::string_view name = text::trim(rawName);
@@ -131,8 +165,9 @@ ColumnLayout parseColumnSpec(std::string_view spec) {
     for (const auto& name : splitColumnNames(spec)) layout.push_back(columnFromName(name));
     const std::string problem = layoutProblem(layout);
     if (!problem.empty())
-        throw InvalidArgument("column spec '" + std::string(spec) + "' " + problem +
-                              " (names: x y z r g b nx ny nz intensity label instance skip, or any scalar field name)");
+        throw InvalidArgument(
+            "column spec '" + std::string(spec) + "' " + problem +
+            " (names: x y z r g b nx ny nz intensity label instance skip, or any scalar field name)");
     return layout;
 }
 
@@ -147,10 +182,11 @@ std::string layoutProblem(const ColumnLayout& layout) {
                          }) > 1;
         if (dup) return "names '" + c.name + "' twice";
     }
-    const int colours = count(layout, ColumnKind::Red) + count(layout, ColumnKind::Green) + count(layout, ColumnKind::Blue);
+    const int colours =
+        count(layout, ColumnKind::Red) + count(layout, ColumnKind::Green) + count(layout, ColumnKind::Blue);
     if (colours != 0 && colours != 3) return "has only some of r, g, b (give all three or none)";
-    const int normals =
-        count(layout, ColumnKind::NormalX) + count(layout, ColumnKind::NormalY) + count(layout, ColumnKind::NormalZ);
+    const int normals = count(layout, ColumnKind::NormalX) + count(layout, ColumnKind::NormalY) +
+                        count(layout, ColumnKind::NormalZ);
     if (normals != 0 && normals != 3) return "has only some of nx, ny, nz (give all three or none)";
     for (const auto& c : layout)
         if (c.kind == ColumnKind::Scalar &&
@@ -201,14 +237,16 @@ ColumnLayout guessColumnLayout(const TableProfile& t) {
         return layout;
     }
     if (n == 9 || n == 10) {
-        const Triple first = t.unitTripleAt.size() > 3 && t.unitTripleAt[3] ? Triple::Normals : Triple::Colours;
+        const Triple first =
+            t.unitTripleAt.size() > 3 && t.unitTripleAt[3] ? Triple::Normals : Triple::Colours;
         appendTriple(layout, first);
         appendTriple(layout, first == Triple::Colours ? Triple::Normals : Triple::Colours);
         if (n == 10) appendLabelOrIntensity(layout, t.column[9]);
         return layout;
     }
-    for (std::size_t k = 3; k < n; ++k) layout.push_back({ColumnKind::Scalar, "column_" + std::to_string(k + 1)});
+    for (std::size_t k = 3; k < n; ++k)
+        layout.push_back({ColumnKind::Scalar, "column_" + std::to_string(k + 1)});
     return layout;
 }
 
-} // namespace s4
+}  // namespace s4

@@ -10,7 +10,22 @@
 
 namespace s4 {
 
-enum class ColumnKind { X, Y, Z, Red, Green, Blue, NormalX, NormalY, NormalZ, Intensity, Label, Instance, Scalar, Skip };
+enum class ColumnKind {
+    X,
+    Y,
+    Z,
+    Red,
+    Green,
+    Blue,
+    NormalX,
+    NormalY,
+    NormalZ,
+    Intensity,
+    Label,
+    Instance,
+    Scalar,
+    Skip
+};
 
 struct Column {
     ColumnKind kind = ColumnKind::Skip;
@@ -74,4 +89,4 @@ bool looksLikeColour(const ColumnProfile& a, const ColumnProfile& b, const Colum
 /// L(k) = label if every value is an integer in int32 range, else intensity.
 ColumnLayout guessColumnLayout(const TableProfile& profile);
 
-} // namespace s4
+}  // namespace s4

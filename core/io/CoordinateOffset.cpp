@@ -21,15 +21,17 @@ void storePositions(const double* x, const double* y, const double* z, std::size
     if (large) {
         offset = {std::round(x[firstFinite]), std::round(y[firstFinite]), std::round(z[firstFinite])};
         char note[160];
-        std::snprintf(note, sizeof note, "large coordinates: positions are relative to offset (%.0f, %.0f, %.0f)",
-                      offset.x(), offset.y(), offset.z());
+        std::snprintf(note, sizeof note,
+                      "large coordinates: positions are relative to offset (%.0f, %.0f, %.0f)", offset.x(),
+                      offset.y(), offset.z());
         scene.source.notes.emplace_back(note);
     }
     scene.offset = offset;
     scene.positions.resize(count);
     for (std::size_t i = 0; i < count; ++i)
-        scene.positions[i] = Eigen::Vector3f(static_cast<float>(x[i] - offset.x()), static_cast<float>(y[i] - offset.y()),
-                                             static_cast<float>(z[i] - offset.z()));
+        scene.positions[i] =
+            Eigen::Vector3f(static_cast<float>(x[i] - offset.x()), static_cast<float>(y[i] - offset.y()),
+                            static_cast<float>(z[i] - offset.z()));
 }
 
-} // namespace s4
+}  // namespace s4

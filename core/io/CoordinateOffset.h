@@ -17,4 +17,4 @@ inline constexpr double kLargeCoordinate = 1.0e4;
 /// units and a note says so. Non-finite values stay non-finite (dropNonFinite() removes them later).
 void storePositions(const double* x, const double* y, const double* z, std::size_t count, Scene& scene);
 
-} // namespace s4
+}  // namespace s4

@@ -17,8 +17,9 @@ std::string lowerExtension(const fs::path& path) {
     return ext;
 }
 
-bool isS3disRoomFolder(const fs::path& dir) {
+bool isS3disRoomFolder(const fs::path& given) {
     std::error_code ec;
+    const fs::path dir = given.has_filename() ? given : given.parent_path();  // "room/Annotations/"
     if (dir.filename() == "Annotations") return true;
     return fs::is_directory(dir / "Annotations", ec);
 }

@@ -7,8 +7,12 @@
 namespace s4::text {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
-bool isHardSeparator(char c) { return c == ',' || c == ';'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+bool isHardSeparator(char c) {
+    return c == ',' || c == ';';
+}
 
 // from_chars rejects a leading '+', which some exporters write; accept exactly one.
 std::string_view withoutPlus(std::string_view s) {
@@ -16,7 +20,7 @@ std::string_view withoutPlus(std::string_view s) {
     return s;
 }
 
-} // namespace
+}  // namespace
 
 bool LineScanner::next() {
     if (pos_ >= text_.size()) return false;
@@ -63,8 +67,10 @@ bool isComment(std::string_view line) {
 
 std::string_view commentBody(std::string_view line) {
     std::string_view t = trim(line);
-    if (!t.empty() && t[0] == '#') t.remove_prefix(1);
-    else if (t.size() >= 2 && t[0] == '/' && t[1] == '/') t.remove_prefix(2);
+    if (!t.empty() && t[0] == '#')
+        t.remove_prefix(1);
+    else if (t.size() >= 2 && t[0] == '/' && t[1] == '/')
+        t.remove_prefix(2);
     return trim(t);
 }
 
@@ -124,4 +130,4 @@ std::string quoted(std::string_view field) {
     return out + "'";
 }
 
-} // namespace s4::text
+}  // namespace s4::text

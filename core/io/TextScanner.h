@@ -59,4 +59,4 @@ bool parseInt64(std::string_view field, std::int64_t& value);
 /// A field quoted for an error message: at most 40 characters, control and non-ASCII bytes as \xNN.
 std::string quoted(std::string_view field);
 
-} // namespace s4::text
+}  // namespace s4::text

@@ -28,15 +28,15 @@ using FlowGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no
 using Vertex = boost::graph_traits<FlowGraph>::vertex_descriptor;
 using Arc = boost::graph_traits<FlowGraph>::edge_descriptor;
 
-} // namespace
+}  // namespace
 
 struct BinaryGraphCut::Impl {
     FlowGraph graph;
-    std::vector<std::uint32_t> csrIndexOfArc; // our arc number → CSR edge index
-    std::vector<double> capacity;             // by CSR edge index
+    std::vector<std::uint32_t> csrIndexOfArc;  // our arc number → CSR edge index
+    std::vector<double> capacity;              // by CSR edge index
     std::vector<double> residual;
     std::vector<Arc> reverse;
-    std::vector<Arc> predecessor;             // by vertex
+    std::vector<Arc> predecessor;  // by vertex
     std::vector<boost::default_color_type> color;
     std::vector<long> distance;
 };
@@ -46,7 +46,8 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
     : impl_(std::make_unique<Impl>()), vertexCount_(vertexCount), edgeCount_(edgeSource.size()) {
     if (edgeSource.size() != edgeTarget.size())
         throw InvalidArgument("graph cut: edge source and target lists differ in length");
-    if (vertexCount + 2 > std::size_t(UINT32_MAX) || 2 * edgeCount_ + 4 * vertexCount > std::size_t(UINT32_MAX))
+    if (vertexCount + 2 > std::size_t(UINT32_MAX) ||
+        2 * edgeCount_ + 4 * vertexCount > std::size_t(UINT32_MAX))
         throw InvalidArgument("graph cut: graph too large for 32-bit indices");
     for (std::size_t e = 0; e < edgeCount_; ++e) {
         if (edgeSource[e] >= vertexCount || edgeTarget[e] >= vertexCount)
@@ -67,8 +68,7 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
         ids.push_back({std::uint32_t(arcs.size())});
         arcs.emplace_back(b, a);
     };
-    for (std::size_t e = 0; e < edgeCount_; ++e)
-        addPair(edgeSource[e], edgeTarget[e]);
+    for (std::size_t e = 0; e < edgeCount_; ++e) addPair(edgeSource[e], edgeTarget[e]);
     for (std::uint32_t i = 0; i < vertexCount; ++i) {
         addPair(source, i);
         addPair(i, sink);
@@ -79,17 +79,16 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
                         vertexCount + 2);
     m.csrIndexOfArc.assign(arcCount, 0);
     std::vector<Arc> arcOfId(arcCount);
-    const auto edgeIndex = boost::get(boost::edge_index, m.graph);
     for (auto [it, end] = boost::edges(m.graph); it != end; ++it) {
-        const std::uint32_t id = m.graph[*it].id;
-        m.csrIndexOfArc[id] = std::uint32_t(boost::get(edgeIndex, *it));
-        arcOfId[id] = *it;
+        const Arc arc = *it;
+        const std::uint32_t id = m.graph[arc].id;
+        m.csrIndexOfArc[id] = arc.idx;  // CSR edge index, what the edge_index map returns
+        arcOfId[id] = arc;
     }
     m.capacity.assign(arcCount, 0.0);
     m.residual.assign(arcCount, 0.0);
     m.reverse.resize(arcCount);
-    for (std::size_t id = 0; id < arcCount; ++id)
-        m.reverse[m.csrIndexOfArc[id]] = arcOfId[id ^ 1];
+    for (std::size_t id = 0; id < arcCount; ++id) m.reverse[m.csrIndexOfArc[id]] = arcOfId[id ^ 1];
     m.predecessor.resize(vertexCount + 2);
     m.color.resize(vertexCount + 2);
     m.distance.resize(vertexCount + 2);
@@ -132,14 +131,13 @@ double BinaryGraphCut::solve(std::span<const double> cost0, std::span<const doub
         boost::make_iterator_property_map(m.reverse.begin(), edgeIndex),
         boost::make_iterator_property_map(m.predecessor.begin(), vertexIndex),
         boost::make_iterator_property_map(m.color.begin(), vertexIndex),
-        boost::make_iterator_property_map(m.distance.begin(), vertexIndex), vertexIndex,
-        Vertex(vertexCount_), Vertex(vertexCount_ + 1));
+        boost::make_iterator_property_map(m.distance.begin(), vertexIndex), vertexIndex, Vertex(vertexCount_),
+        Vertex(vertexCount_ + 1));
 
     // At termination the source tree is exactly the set reachable from the source in the residual
     // graph: the source side of a minimum cut. Boost colours it black.
-    for (std::size_t i = 0; i < vertexCount_; ++i)
-        labels_[i] = m.color[i] == boost::black_color ? 0 : 1;
+    for (std::size_t i = 0; i < vertexCount_; ++i) labels_[i] = m.color[i] == boost::black_color ? 0 : 1;
     return constant + flow;
 }
 
-} // namespace s4
+}  // namespace s4

@@ -43,4 +43,4 @@ private:
     std::vector<std::uint8_t> labels_;
 };
 
-} // namespace s4
+}  // namespace s4

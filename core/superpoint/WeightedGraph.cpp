@@ -20,7 +20,8 @@ void WeightedGraph::validate() const {
         if (edgeSource[e] == edgeTarget[e])
             throw InvalidArgument("graph: edge " + std::to_string(e) + " is a self-loop");
         if (!(edgeWeight[e] >= 0.0f) || !std::isfinite(edgeWeight[e]))
-            throw InvalidArgument("graph: weight of edge " + std::to_string(e) + " is negative or not finite");
+            throw InvalidArgument("graph: weight of edge " + std::to_string(e) +
+                                  " is negative or not finite");
     }
 }
 
@@ -32,8 +33,7 @@ Adjacency buildAdjacency(const WeightedGraph& graph) {
         ++a.offset[graph.edgeSource[e] + 1];
         ++a.offset[graph.edgeTarget[e] + 1];
     }
-    for (std::size_t v = 0; v < n; ++v)
-        a.offset[v + 1] += a.offset[v];
+    for (std::size_t v = 0; v < n; ++v) a.offset[v + 1] += a.offset[v];
     a.neighbour.resize(a.offset[n]);
     a.edge.resize(a.offset[n]);
     std::vector<std::uint32_t> fill(a.offset.begin(), a.offset.end() - 1);
@@ -54,8 +54,7 @@ std::size_t connectedComponentsByKey(const Adjacency& adjacency, const std::vect
     std::vector<std::uint32_t> stack;
     std::int32_t count = 0;
     for (std::size_t start = 0; start < n; ++start) {
-        if (component[start] >= 0)
-            continue;
+        if (component[start] >= 0) continue;
         component[start] = count;
         stack.push_back(std::uint32_t(start));
         while (!stack.empty()) {
@@ -83,4 +82,4 @@ std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
     return remap.size();
 }
 
-} // namespace s4
+}  // namespace s4

@@ -12,7 +12,7 @@ struct WeightedGraph {
     std::size_t vertexCount = 0;
     std::vector<std::uint32_t> edgeSource;
     std::vector<std::uint32_t> edgeTarget;
-    std::vector<float> edgeWeight; ///< w_uv ≥ 0, one per edge
+    std::vector<float> edgeWeight;  ///< w_uv ≥ 0, one per edge
 
     std::size_t edgeCount() const { return edgeSource.size(); }
     /// Throws s4::InvalidArgument for mismatched lists, out-of-range endpoints, self-loops or
@@ -40,4 +40,4 @@ std::size_t connectedComponentsByKey(const Adjacency& adjacency, const std::vect
 /// Renumbers arbitrary labels 0..S-1 in order of each label's smallest vertex; returns S.
 std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels);
 
-} // namespace s4
+}  // namespace s4

@@ -55,8 +55,8 @@ private slots:
 
     void readsWithExpectedCountAndHistogram_data() {
         QTest::addColumn<QString>("relative");
-        for (const auto& [rel, _] : expectedTable().items())
-            QTest::newRow(rel.c_str()) << QString::fromStdString(rel);
+        const auto table = expectedTable();  // items() must not outlive the table
+        for (const auto& [rel, _] : table.items()) QTest::newRow(rel.c_str()) << QString::fromStdString(rel);
     }
 
     void readsWithExpectedCountAndHistogram() {

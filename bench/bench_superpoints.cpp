@@ -1,0 +1,77 @@
+// The whole superpoint stage (normals + eigen features → kNN graph → ℓ0 cut pursuit → minimum-size
+// merge) on the ScanNet scene (81,369 points), with the default SuperpointParams. Counters give the
+// seconds of each sub-stage (averaged over iterations), the superpoint count and the oracle mIoU, so
+// a speed change can be read against its quality change.
+
+#include "core/eval/PartitionMetrics.h"
+#include "core/geometry/NeighborSearch.h"
+#include "core/io/SceneReader.h"
+#include "core/superpoint/SuperpointPartition.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+namespace {
+
+std::filesystem::path sharedData() {
+    if (const char* env = std::getenv("S4_SHARED_DATA_DIR")) return env;
+    for (const char* guess :
+         {"../shared/data", "../../shared/data", "../../../shared/data", "../../../../shared/data"})
+        if (std::filesystem::exists(std::filesystem::path(guess) / "scannet")) return guess;
+    return {};
+}
+
+const s4::Scene* scannet() {
+    static const std::unique_ptr<s4::Scene> scene = []() -> std::unique_ptr<s4::Scene> {
+        try {
+            return std::make_unique<s4::Scene>(
+                s4::readScene(sharedData() / "scannet" / "scene0000_00_vert_nyu40.ply"));
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }();
+    return scene.get();
+}
+
+void BM_SuperpointStageScanNet(benchmark::State& state) {
+    const s4::Scene* scene = scannet();
+    if (!scene) return state.SkipWithError("ScanNet scene not readable (set S4_SHARED_DATA_DIR)");
+    s4::SuperpointParams params;
+    params.useDatasetSuperpoints = false;
+    params.threads = 2;
+    s4::SuperpointTimings sum;
+    s4::SuperpointPartition last;
+    for (auto _ : state) {
+        last = s4::runSuperpointPartition(*scene, params);
+        sum.features += last.timings.features;
+        sum.graph += last.timings.graph;
+        sum.cutPursuit += last.timings.cutPursuit;
+        sum.merge += last.timings.merge;
+    }
+    const auto avg = benchmark::Counter::kAvgIterations;
+    state.counters["features_s"] = benchmark::Counter(sum.features, avg);
+    state.counters["graph_s"] = benchmark::Counter(sum.graph, avg);
+    state.counters["cutpursuit_s"] = benchmark::Counter(sum.cutPursuit, avg);
+    state.counters["merge_s"] = benchmark::Counter(sum.merge, avg);
+    state.counters["points"] = double(scene->pointCount());
+    state.counters["superpoints"] = double(last.count);
+    state.counters["cp_components"] = double(last.cutPursuitComponents);
+    if (const s4::AttributeArray* label = scene->find(s4::attr::kLabel)) {
+        const std::vector<std::int32_t> truth(label->data<std::int32_t>(),
+                                              label->data<std::int32_t>() + scene->pointCount());
+        const auto nb = s4::knnAll(scene->positions, 10, s4::SelfMatch::Exclude, 2);
+        const auto scores = s4::evaluatePartition(last.labels, truth, nb.indices, nb.k, 0);
+        state.counters["oracle_mIoU"] = scores.oracle.meanIoU;
+        state.counters["mean_size"] = scores.meanSuperpointSize;
+        state.counters["boundary_recall"] = scores.boundary.recall;
+        state.counters["boundary_precision"] = scores.boundary.precision;
+    }
+}
+BENCHMARK(BM_SuperpointStageScanNet)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,503 @@
+#include "gui/MainWindow.h"
+
+#include "core/common/Error.h"
+#include "core/common/Log.h"
+#include "core/io/SceneReader.h"
+#include "core/io/SceneWriter.h"
+#include "gui/PointCloudViewport.h"
+#include "gui/PointDescription.h"
+#include "gui/SampleScene.h"
+#include "gui/SceneLoader.h"
+#include "gui/ScenePanel.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+
+namespace s4::gui {
+namespace {
+
+constexpr int kMaxRecentFiles = 10;
+
+QString fileDialogFilter() {
+    QStringList patterns;
+    for (const std::string& ext : supportedExtensions()) patterns << "*" + QString::fromStdString(ext);
+    return QObject::tr("Point clouds (%1);;All files (*)").arg(patterns.join(' '));
+}
+
+}  // namespace
+
+MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), options_(options) {
+    setWindowTitle("S4Studio");
+    setAcceptDrops(true);
+    setObjectName("MainWindow");
+
+    viewport_ = new PointCloudViewport(this);
+    viewport_->setObjectName("viewport");
+    setCentralWidget(viewport_);
+
+    scenePanel_ = new ScenePanel(this);
+    scenePanel_->setMinimumWidth(280);
+    sceneDock_ = addPanel(tr("Scene"), scenePanel_, Qt::LeftDockWidgetArea);
+    sceneDock_->setObjectName("sceneDock");
+
+    loader_ = new SceneLoader(this);
+    connect(loader_, &SceneLoader::started, this, &MainWindow::onLoadStarted);
+    connect(loader_, &SceneLoader::progress, this, &MainWindow::onLoadProgress);
+    connect(loader_, &SceneLoader::loaded, this, &MainWindow::onSceneLoaded);
+    connect(loader_, &SceneLoader::failed, this, &MainWindow::onLoadFailed);
+    connect(loader_, &SceneLoader::cancelled, this, &MainWindow::onLoadCancelled);
+    connect(viewport_, &PointCloudViewport::pointPicked, this, &MainWindow::onPointPicked);
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createStatusBar();
+    resize(1400, 900);
+    if (options_.persistSettings) restoreSettings();
+    rebuildRecentMenu();
+    rebuildColorModes();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addPanel(const QString& title, QWidget* panel, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(title + "Dock");  // saveState() needs a stable name per dock
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    if (panelsMenu_) panelsMenu_->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::createActions() {
+    QStyle* st = style();
+    openAction_ = new QAction(st->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open…"), this);
+    openAction_->setShortcut(QKeySequence::Open);
+    openAction_->setStatusTip(tr("Open a point-cloud file"));
+    connect(openAction_, &QAction::triggered, this, &MainWindow::openDialog);
+
+    openFolderAction_ = new QAction(st->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Folder…"), this);
+    openFolderAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openFolderAction_->setStatusTip(tr("Open a dataset folder (S3DIS room)"));
+    connect(openFolderAction_, &QAction::triggered, this, &MainWindow::openFolderDialog);
+
+    saveAsAction_ = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Scene As…"), this);
+    saveAsAction_->setShortcut(QKeySequence::SaveAs);
+    saveAsAction_->setStatusTip(tr("Save the scene with all its fields as a binary PLY"));
+    saveAsAction_->setEnabled(false);  // until a scene is shown
+    connect(saveAsAction_, &QAction::triggered, this, &MainWindow::saveSceneAs);
+
+    screenshotAction_ = new QAction(tr("Export &Screenshot…"), this);
+    screenshotAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(screenshotAction_, &QAction::triggered, this, &MainWindow::exportScreenshot);
+
+    quitAction_ = new QAction(tr("&Quit"), this);
+    quitAction_->setShortcut(QKeySequence::Quit);
+    quitAction_->setMenuRole(QAction::QuitRole);
+    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+
+    resetCameraAction_ = new QAction(st->standardIcon(QStyle::SP_BrowserReload), tr("&Reset Camera"), this);
+    resetCameraAction_->setShortcut(QKeySequence(Qt::Key_R));
+    connect(resetCameraAction_, &QAction::triggered, viewport_, &PointCloudViewport::resetCamera);
+
+    const struct {
+        const char* title;
+        Qt::Key key;
+        StandardView view;
+    } views[] = {{"&Top", Qt::Key_T, StandardView::Top},
+                 {"&Front", Qt::Key_F, StandardView::Front},
+                 {"&Side", Qt::Key_S, StandardView::Side},
+                 {"&Isometric", Qt::Key_I, StandardView::Iso}};
+    for (int i = 0; i < 4; ++i) {
+        viewActions_[i] = new QAction(tr(views[i].title), this);
+        viewActions_[i]->setShortcut(QKeySequence(views[i].key));
+        const StandardView v = views[i].view;
+        connect(viewActions_[i], &QAction::triggered, this, [this, v] { viewport_->setStandardView(v); });
+    }
+
+    largerPointsAction_ = new QAction(tr("&Larger Points"), this);
+    largerPointsAction_->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
+    connect(largerPointsAction_, &QAction::triggered, this, [this] { pointSizeSpin_->stepUp(); });
+    smallerPointsAction_ = new QAction(tr("S&maller Points"), this);
+    smallerPointsAction_->setShortcut(QKeySequence(Qt::Key_Minus));
+    connect(smallerPointsAction_, &QAction::triggered, this, [this] { pointSizeSpin_->stepDown(); });
+
+    shortcutsAction_ = new QAction(tr("&Keyboard Shortcuts"), this);
+    shortcutsAction_->setShortcut(QKeySequence::HelpContents);
+    connect(shortcutsAction_, &QAction::triggered, this, &MainWindow::showShortcuts);
+    aboutAction_ = new QAction(tr("&About S4Studio"), this);
+    aboutAction_->setMenuRole(QAction::AboutRole);
+    connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+
+    colorGroup_ = new QActionGroup(this);
+    colorGroup_->setExclusive(true);
+}
+
+void MainWindow::createMenus() {
+    fileMenu_ = menuBar()->addMenu(tr("&File"));
+    fileMenu_->addAction(openAction_);
+    fileMenu_->addAction(openFolderAction_);
+    recentMenu_ = fileMenu_->addMenu(tr("Open &Recent"));
+    fileMenu_->addSeparator();
+    fileMenu_->addAction(saveAsAction_);
+    fileMenu_->addAction(screenshotAction_);
+    fileMenu_->addSeparator();
+    fileMenu_->addAction(quitAction_);
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    colorMenu_ = viewMenu_->addMenu(tr("&Colour By"));
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(resetCameraAction_);
+    for (QAction* a : viewActions_) viewMenu_->addAction(a);
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(largerPointsAction_);
+    viewMenu_->addAction(smallerPointsAction_);
+    viewMenu_->addSeparator();
+    panelsMenu_ = viewMenu_->addMenu(tr("&Panels"));
+    panelsMenu_->addAction(sceneDock_->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(shortcutsAction_);
+    help->addAction(aboutAction_);
+}
+
+void MainWindow::createToolBar() {
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName("mainToolBar");
+    bar->addAction(openAction_);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Colour: "), bar));
+    colorCombo_ = new QComboBox(bar);
+    colorCombo_->setObjectName("colorModeCombo");
+    colorCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(colorCombo_, &QComboBox::activated, this, [this](int index) {
+        if (auto spec = parseColorSpec(colorCombo_->itemData(index).toString().toStdString()))
+            setColorSpec(*spec);
+    });
+    bar->addWidget(colorCombo_);
+    bar->addSeparator();
+    bar->addAction(resetCameraAction_);
+    for (QAction* a : viewActions_) bar->addAction(a);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Point size: "), bar));
+    pointSizeSpin_ = new QSpinBox(bar);
+    pointSizeSpin_->setObjectName("pointSizeSpin");
+    pointSizeSpin_->setRange(1, 20);
+    pointSizeSpin_->setSuffix(" px");
+    pointSizeSpin_->setValue(static_cast<int>(viewport_->pointSize()));
+    connect(pointSizeSpin_, &QSpinBox::valueChanged, this, [this](int v) { viewport_->setPointSize(v); });
+    bar->addWidget(pointSizeSpin_);
+    panelsMenu_->addAction(bar->toggleViewAction());
+}
+
+void MainWindow::createStatusBar() {
+    statusText_ = new QLabel(tr("Drop a point cloud here or use File ▸ Open"), this);
+    statusText_->setObjectName("statusText");
+    statusText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(statusText_, 1);
+    progressBar_ = new QProgressBar(this);
+    progressBar_->setObjectName("loadProgress");
+    progressBar_->setRange(0, 1000);
+    progressBar_->setMaximumWidth(220);
+    progressBar_->setTextVisible(true);
+    progressBar_->setVisible(false);
+    cancelButton_ = new QPushButton(tr("Cancel"), this);
+    cancelButton_->setObjectName("cancelLoad");
+    cancelButton_->setVisible(false);
+    connect(cancelButton_, &QPushButton::clicked, loader_, &SceneLoader::cancel);
+    statusBar()->addPermanentWidget(progressBar_);
+    statusBar()->addPermanentWidget(cancelButton_);
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    if (const QByteArray g = settings.value("window/geometry").toByteArray(); !g.isEmpty())
+        restoreGeometry(g);
+    if (const QByteArray s = settings.value("window/state").toByteArray(); !s.isEmpty()) restoreState(s);
+    recentFiles_ = settings.value("recentFiles").toStringList();
+    if (const int size = settings.value("view/pointSize", 0).toInt(); size > 0)
+        pointSizeSpin_->setValue(size);
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("recentFiles", recentFiles_);
+    settings.setValue("view/pointSize", pointSizeSpin_->value());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    loader_->cancel();
+    if (options_.persistSettings) saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    // One scene at a time: the first dropped file wins.
+    openFile(urls.first().toLocalFile());
+    event->acceptProposedAction();
+}
+
+void MainWindow::openFile(const QString& path, bool sampleScene) {
+    loadingSample_ = sampleScene;
+    loader_->load(path);
+}
+
+void MainWindow::onLoadStarted(const QString& path) {
+    loadingPath_ = path;
+    statusText_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    progressBar_->setValue(0);
+    progressBar_->setVisible(true);
+    cancelButton_->setVisible(true);
+    openAction_->setEnabled(true);  // opening another file cancels this one
+}
+
+void MainWindow::onLoadProgress(double fraction) {
+    progressBar_->setValue(static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 1000.0));
+}
+
+void MainWindow::endLoadUi() {
+    progressBar_->setVisible(false);
+    cancelButton_->setVisible(false);
+}
+
+void MainWindow::onSceneLoaded(std::shared_ptr<Scene> scene) {
+    endLoadUi();
+    scene_ = std::move(scene);
+    scenePanel_->showScene(scene_.get());
+    viewport_->setScene(scene_);
+    saveAsAction_->setEnabled(true);
+    rebuildColorModes();
+
+    // Colour choice: an explicit request if this scene supports it, else keep the current mode,
+    // else the file's own colours, else height (more telling than uniform grey).
+    ColorSpec spec =
+        scene_->find(attr::kColor) ? ColorSpec{ColorMode::Rgb, {}} : ColorSpec{ColorMode::Height, {}};
+    if (requestedSpec_ && colorModeAvailable(*scene_, *requestedSpec_))
+        spec = *requestedSpec_;
+    else if (colorModeAvailable(*scene_, colorSpec_) && colorSpec_.mode != ColorMode::Rgb)
+        spec = colorSpec_;
+    if (requestedSpec_ && !colorModeAvailable(*scene_, *requestedSpec_))
+        logger("gui")->warn("view '{}' is not available for {}; showing '{}'", colorSpecName(*requestedSpec_),
+                            scene_->source.path, colorSpecName(spec));
+    requestedSpec_.reset();
+    setColorSpec(spec);
+
+    const QString name = QFileInfo(QString::fromStdString(scene_->source.path)).fileName();
+    setWindowTitle(tr("%1 — S4Studio").arg(name));
+    statusText_->setText(tr("%1: %2 points. Drag to rotate, Shift+drag or middle-drag to pan, wheel to zoom, "
+                            "click a point to inspect it.")
+                             .arg(name, QLocale().toString(static_cast<qulonglong>(scene_->pointCount()))));
+    showingSample_ = loadingSample_;
+    if (!showingSample_) addRecentFile(loadingPath_);
+    logger("gui")->info("showing {} ({} points)", scene_->source.path, scene_->pointCount());
+    emit sceneShown();
+}
+
+void MainWindow::onLoadFailed(const QString& path, const QString& message) {
+    endLoadUi();
+    statusText_->setText(tr("Could not open %1").arg(QFileInfo(path).fileName()));
+    if (options_.errorDialogs) {
+        // open() instead of exec(): the window (and a running screenshot script) keeps its event loop.
+        auto* box =
+            new QMessageBox(QMessageBox::Warning, tr("Cannot open file"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    emit sceneLoadFailed(path, message);
+}
+
+void MainWindow::onLoadCancelled(const QString& path) {
+    endLoadUi();
+    statusText_->setText(tr("Loading %1 cancelled").arg(QFileInfo(path).fileName()));
+    emit sceneLoadFailed(path, tr("Loading %1 was cancelled.").arg(path));
+}
+
+void MainWindow::onPointPicked(std::size_t index) {
+    if (scene_) statusText_->setText(QString::fromStdString(describePoint(*scene_, index)));
+}
+
+bool MainWindow::setColorSpec(const ColorSpec& spec) {
+    if (!scene_) {
+        requestedSpec_ = spec;
+        return true;
+    }
+    if (!colorModeAvailable(*scene_, spec)) return false;
+    colorSpec_ = spec;
+    applyColors();
+    const QString name = QString::fromStdString(colorSpecName(spec));
+    for (QAction* a : colorGroup_->actions())
+        if (a->data().toString() == name) a->setChecked(true);
+    if (const int i = colorCombo_->findData(name); i >= 0) colorCombo_->setCurrentIndex(i);
+    return true;
+}
+
+void MainWindow::applyColors() {
+    if (scene_) viewport_->setColors(computeColors(*scene_, colorSpec_));
+}
+
+void MainWindow::rebuildColorModes() {
+    for (QAction* a : colorGroup_->actions()) {
+        colorGroup_->removeAction(a);
+        delete a;
+    }
+    colorCombo_->clear();
+    if (!scene_) {
+        colorMenu_->setEnabled(false);
+        colorCombo_->setEnabled(false);
+        return;
+    }
+    colorMenu_->setEnabled(true);
+    colorCombo_->setEnabled(true);
+    int shortcut = 1;
+    for (const ColorSpec& spec : availableColorSpecs(*scene_)) {
+        const QString name = QString::fromStdString(colorSpecName(spec));
+        const QString title = QString::fromStdString(colorSpecTitle(spec));
+        auto* action = new QAction(title, colorGroup_);
+        action->setCheckable(true);
+        action->setData(name);
+        if (shortcut <= 9)
+            action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + shortcut++)));
+        connect(action, &QAction::triggered, this, [this, spec] { setColorSpec(spec); });
+        colorMenu_->addAction(action);
+        colorCombo_->addItem(title, name);
+    }
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recentFiles_.removeAll(absolute);
+    recentFiles_.prepend(absolute);
+    while (recentFiles_.size() > kMaxRecentFiles) recentFiles_.removeLast();
+    rebuildRecentMenu();
+    if (options_.persistSettings) QSettings().setValue("recentFiles", recentFiles_);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    for (const QString& path : recentFiles_) {
+        QAction* a = recentMenu_->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        connect(a, &QAction::triggered, this, [this, path] { openFile(path); });
+    }
+    recentMenu_->setEnabled(!recentFiles_.isEmpty());
+    if (!recentFiles_.isEmpty()) {
+        recentMenu_->addSeparator();
+        recentMenu_->addAction(tr("Clear List"), this, [this] {
+            recentFiles_.clear();
+            rebuildRecentMenu();
+            if (options_.persistSettings) QSettings().setValue("recentFiles", recentFiles_);
+        });
+    }
+}
+
+void MainWindow::openDialog() {
+    const QString dir = recentFiles_.isEmpty() ? QString() : QFileInfo(recentFiles_.first()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Point Cloud"), dir, fileDialogFilter());
+    if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::openFolderDialog() {
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"));
+    if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::saveSceneAs() {
+    if (!scene_) return;
+    const QFileInfo current(QString::fromStdString(scene_->source.path));
+    const QString suggestion = (showingSample_ ? QDir::homePath() : current.absolutePath()) + "/" +
+                               current.completeBaseName() + ".ply";
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save Scene As"), suggestion, tr("PLY point clouds (*.ply)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(".ply", Qt::CaseInsensitive)) path += ".ply";
+    // Synchronous: writing is a single pass over memory already loaded (about 1 s per 10 M points), and
+    // the scene must not change underneath the writer.
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        writePly(*scene_, path.toStdString());
+        QApplication::restoreOverrideCursor();
+        statusText_->setText(tr("Saved %1").arg(path));
+        addRecentFile(path);
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        QMessageBox::warning(this, tr("Save Scene As"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::exportScreenshot() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Screenshot"), "screenshot.png",
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    const QImage image = viewport_->grabFramebuffer();
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit()) {
+        QMessageBox::warning(this, tr("Export Screenshot"),
+                             tr("%1: could not write the image (%2).").arg(path, out.errorString()));
+        return;
+    }
+    statusText_->setText(tr("Saved %1").arg(path));
+}
+
+void MainWindow::showShortcuts() {
+    const QString text =
+        tr("<table cellspacing=4>"
+           "<tr><td><b>Left drag</b></td><td>rotate</td></tr>"
+           "<tr><td><b>Shift + left drag</b>, <b>middle drag</b></td><td>pan</td></tr>"
+           "<tr><td><b>Wheel</b>, <b>right drag</b></td><td>zoom</td></tr>"
+           "<tr><td><b>Ctrl + left drag</b></td><td>spin around the view axis</td></tr>"
+           "<tr><td><b>Click</b></td><td>inspect a point (status bar)</td></tr>"
+           "<tr><td><b>R</b></td><td>reset camera</td></tr>"
+           "<tr><td><b>T / F / S / I</b></td><td>top / front / side / isometric view</td></tr>"
+           "<tr><td><b>+ / −</b></td><td>larger / smaller points</td></tr>"
+           "<tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>colour modes, in View ▸ Colour By order</td></tr>"
+           "<tr><td><b>Ctrl+O</b>, <b>Ctrl+Shift+O</b></td><td>open file, open dataset folder</td></tr>"
+           "<tr><td><b>Ctrl+P</b></td><td>export screenshot</td></tr>"
+           "<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>"
+           "</table>");
+    QMessageBox::information(this, tr("Keyboard Shortcuts"), text);
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About S4Studio"),
+        tr("<h3>S4Studio %1</h3>"
+           "<p>Superpoint-aware 3D tokenization and open-vocabulary labelling of point clouds.</p>"
+           "<p>The bundled sample scene is <i>fragment.pcd</i> from the Open3D test data, "
+           "MIT licence.</p>")
+            .arg(QApplication::applicationVersion()));
+}
+
+}  // namespace s4::gui

@@ -1,0 +1,137 @@
+#pragma once
+// The studio window: menus, toolbar, the 3D viewport in the centre, a dockable Scene panel, and a
+// status bar with load progress and a Cancel button. Loading runs on a worker (SceneLoader).
+// Later tools (tokenization inspector, prompts, labelling) plug in as dock panels via addPanel() and
+// as colour layers via the viewport's setColors().
+
+#include "core/scene/Scene.h"
+#include "gui/ColorModes.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace s4::gui {
+
+class PointCloudViewport;
+class ScenePanel;
+class SceneLoader;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        /// Read/write QSettings (geometry, dock layout, recent files). Off for scripted runs and tests.
+        bool persistSettings = true;
+        /// Report load errors in a message box (otherwise only through sceneLoadFailed()).
+        bool errorDialogs = true;
+    };
+
+    explicit MainWindow(Options options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts loading a file or dataset folder in the background; the result arrives as sceneShown()
+    /// or sceneLoadFailed(). sampleScene marks the bundled scene (not added to Open Recent).
+    void openFile(const QString& path, bool sampleScene = false);
+    /// The colour mode to use; if the scene lacks what it needs, returns false and keeps the current one.
+    /// Before a scene is loaded it is remembered and applied (if possible) when one arrives.
+    bool setColorSpec(const ColorSpec& spec);
+    ColorSpec colorSpec() const { return colorSpec_; }
+
+    std::shared_ptr<const Scene> scene() const { return scene_; }
+    PointCloudViewport* viewport() const { return viewport_; }
+    ScenePanel* scenePanel() const { return scenePanel_; }
+    /// Adds a dockable panel and its show/hide entry in the View menu.
+    QDockWidget* addPanel(const QString& title, QWidget* panel,
+                          Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+
+signals:
+    /// A scene was loaded and handed to the viewport and the Scene panel.
+    void sceneShown();
+    /// Loading failed (message names the file) or was cancelled (message says so).
+    void sceneLoadFailed(const QString& path, const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+
+    void onLoadStarted(const QString& path);
+    void onLoadProgress(double fraction);
+    void onSceneLoaded(std::shared_ptr<Scene> scene);
+    void onLoadFailed(const QString& path, const QString& message);
+    void onLoadCancelled(const QString& path);
+    void onPointPicked(std::size_t index);
+    void endLoadUi();
+
+    void openDialog();
+    void openFolderDialog();
+    void saveSceneAs();
+    void exportScreenshot();
+    void showShortcuts();
+    void showAbout();
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    void rebuildColorModes();
+    void applyColors();
+
+    Options options_;
+    PointCloudViewport* viewport_ = nullptr;
+    ScenePanel* scenePanel_ = nullptr;
+    QDockWidget* sceneDock_ = nullptr;
+    SceneLoader* loader_ = nullptr;
+
+    std::shared_ptr<Scene> scene_;
+    ColorSpec colorSpec_;
+    std::optional<ColorSpec> requestedSpec_;
+    QString loadingPath_;
+    bool loadingSample_ = false;  ///< the load in progress is the bundled sample
+    bool showingSample_ = false;  ///< the scene on screen is the bundled sample (saved copies go to $HOME)
+    QStringList recentFiles_;
+
+    QMenu* fileMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* colorMenu_ = nullptr;
+    QMenu* panelsMenu_ = nullptr;
+    QActionGroup* colorGroup_ = nullptr;
+    QComboBox* colorCombo_ = nullptr;
+    QSpinBox* pointSizeSpin_ = nullptr;
+    QAction* openAction_ = nullptr;
+    QAction* openFolderAction_ = nullptr;
+    QAction* saveAsAction_ = nullptr;
+    QAction* screenshotAction_ = nullptr;
+    QAction* quitAction_ = nullptr;
+    QAction* resetCameraAction_ = nullptr;
+    QAction* viewActions_[4] = {};
+    QAction* largerPointsAction_ = nullptr;
+    QAction* smallerPointsAction_ = nullptr;
+    QAction* shortcutsAction_ = nullptr;
+    QAction* aboutAction_ = nullptr;
+
+    QLabel* statusText_ = nullptr;
+    QProgressBar* progressBar_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+};
+
+}  // namespace s4::gui
