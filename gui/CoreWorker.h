@@ -1,0 +1,73 @@
+#pragma once
+// One worker thread for the core stages the studio runs interactively (tokenization today). Jobs go into
+// a queue served by an object living on a QThread; progress, results and errors come back as queued
+// signals on the UI thread, so the UI never waits for core work. The worker owns the
+// TokenizationPipeline and with it the stage cache (moving γ reruns sampling and grouping only).
+//
+// Coalescing: a new tokenization request removes queued older ones (reported as cancelled) and cancels
+// the running one through its s4::CancelFlag, so dragging a slider never builds a backlog.
+
+#include "core/eval/PatchMetrics.h"
+#include "core/pipeline/TokenizationPipeline.h"
+#include "core/scene/Scene.h"
+
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QThread;
+
+namespace s4::gui {
+
+/// A finished tokenization with what the studio shows about it.
+struct TokenizationOutcome {
+    std::shared_ptr<const Scene> scene;  ///< the scene it was computed on
+    TokenizationParams params;
+    TokenizationResult result;
+    std::vector<std::int32_t> patchOfPoint;  ///< per point: displayed patch id or -1 (PatchAssignment.h)
+    std::optional<PatchScores> patchScores;  ///< only when the scene has an integer "label" attribute
+};
+
+class CoreWorkerQueue;
+
+class CoreWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit CoreWorker(QObject* parent = nullptr);
+    /// Cancels everything and joins the thread.
+    ~CoreWorker() override;
+
+    /// The scene later jobs run on. Cancels queued and running jobs (their results would be stale).
+    void setScene(std::shared_ptr<const Scene> scene);
+    /// Queues a tokenization of the current scene; supersedes older tokenization requests. Returns the
+    /// job id carried by the signals. withSuperpoints computes superpoints for kNN/ball too (display).
+    quint64 requestTokenization(const TokenizationParams& params, bool withSuperpoints = true);
+    /// Cancels the running job and drops the queued ones.
+    void cancelAll();
+    /// Id of the newest job requested so far (0 before any).
+    quint64 latestJob() const { return lastId_; }
+
+signals:
+    void jobStarted(quint64 job);
+    /// Fraction in [0, 1] of the running job.
+    void progress(quint64 job, double fraction);
+    void tokenizationFinished(quint64 job, std::shared_ptr<const s4::gui::TokenizationOutcome> outcome);
+    /// message is a sentence from the core (s4::Error::what()).
+    void failed(quint64 job, const QString& message);
+    /// The job was superseded or cancelled before it produced a result.
+    void cancelled(quint64 job);
+
+private:
+    QThread* thread_ = nullptr;
+    std::shared_ptr<CoreWorkerQueue> queue_;
+    QObject* executor_ = nullptr;  ///< lives on thread_
+    quint64 lastId_ = 0;
+};
+
+}  // namespace s4::gui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const s4::gui::TokenizationOutcome>)
