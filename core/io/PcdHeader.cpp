@@ -1,6 +1,7 @@
 #include "core/io/PcdHeader.h"
 
 #include "core/common/Error.h"
+#include "core/io/TextScanner.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,18 +16,6 @@ namespace {
 constexpr std::size_t kMaxHeaderBytes = 1 << 20;
 // A point with more values than this is not a point cloud (PCL's widest descriptors have ~1000).
 constexpr std::uint64_t kMaxValuesPerPoint = 1 << 16;
-
-std::vector<std::string_view> splitWhitespace(std::string_view line) {
-    std::vector<std::string_view> tokens;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        const std::size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-        if (i > start) tokens.push_back(line.substr(start, i - start));
-    }
-    return tokens;
-}
 
 bool parseU64(std::string_view token, std::uint64_t& value) {
     const char* end = token.data() + token.size();
@@ -101,7 +90,7 @@ private:
 
     // Returns true on the DATA line, which ends the header.
     bool handleLine(std::string_view line) {
-        const auto tokens = splitWhitespace(line);
+        const auto tokens = text::splitWhitespace(line);
         if (tokens.empty() || tokens.front().front() == '#') return false;
         const std::string_view key = tokens.front();
         keyLines_[std::string(key)] = line_;

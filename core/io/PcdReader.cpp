@@ -6,6 +6,7 @@
 #include "core/io/ByteOrder.h"
 #include "core/io/Lzf.h"
 #include "core/io/MappedFile.h"
+#include "core/io/TextScanner.h"
 #include "core/io/PcdHeader.h"
 
 #include <charconv>
@@ -216,18 +217,6 @@ private:
     std::uint64_t invalidIds_ = 0;
 };
 
-std::vector<std::string_view> splitWhitespace(std::string_view line) {
-    std::vector<std::string_view> tokens;
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        const std::size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-        if (i > start) tokens.push_back(line.substr(start, i - start));
-    }
-    return tokens;
-}
-
 template <class T>
 bool parseWhole(std::string_view token, T& value) {
     if (!token.empty() && token.front() == '+') token.remove_prefix(1);
@@ -334,7 +323,7 @@ void readAscii(const MappedFile& file, const PcdHeader& h, PointDecoder& decoder
         pos = eol + 1;
         ++line;
         if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
-        const auto tokens = splitWhitespace(body);
+        const auto tokens = text::splitWhitespace(body);
         if (tokens.empty() || tokens.front().front() == '#') continue;
         if (point == h.points) {
             extra = true;

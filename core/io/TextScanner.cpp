@@ -74,6 +74,18 @@ std::string_view commentBody(std::string_view line) {
     return trim(t);
 }
 
+std::vector<std::string_view> splitWhitespace(std::string_view line) {
+    std::vector<std::string_view> tokens;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        const std::size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        if (i > start) tokens.push_back(line.substr(start, i - start));
+    }
+    return tokens;
+}
+
 void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
     fields.clear();
     const std::size_t n = line.size();

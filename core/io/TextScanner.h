@@ -50,6 +50,8 @@ std::string_view trim(std::string_view s);
 /// middle field (which then fails to parse) instead of silently shifting columns. A single trailing
 /// comma/semicolon is ignored.
 void splitFields(std::string_view line, std::vector<std::string_view>& fields);
+/// Splits a line at runs of spaces and tabs only (header keywords, PCD/PLY-style value lists).
+std::vector<std::string_view> splitWhitespace(std::string_view line);
 
 /// Parses a whole field as a double ("1", "-2.5e3", "+4", "nan", "inf"). False if anything is left over.
 bool parseDouble(std::string_view field, double& value);

@@ -1,7 +1,6 @@
 // The s4studio command line: --version, --help, --log-level, and `--batch info` on good and bad files.
 #include "tests/support/TestData.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,23 +13,8 @@ using namespace s4;
 
 namespace {
 
-struct Run {
-    int code;
-    QString out;
-    QString err;
-};
-
-Run runStudio(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // Keep the log file out of the user's real state directory.
-    env.insert("XDG_STATE_HOME", QDir::tempPath() + "/s4studio-test-state");
-    p.setProcessEnvironment(env);
-    p.start(test::studioExecutable(), args);
-    if (!p.waitForFinished(300000)) return {-1, {}, "timed out"};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = test::StudioRun;
+using test::runStudio;
 
 QStringList nonEmptyLines(const QString& text) { return text.split('\n', Qt::SkipEmptyParts); }
 

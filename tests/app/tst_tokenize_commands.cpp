@@ -4,7 +4,6 @@
 #include "core/io/SceneWriter.h"
 #include "tests/support/TestData.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -24,14 +23,8 @@ struct Run {
 };
 
 Run studio(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("XDG_STATE_HOME", QDir::tempPath() + "/s4studio-test-state");
-    p.setProcessEnvironment(env);
-    p.start(test::studioExecutable(), args);
-    if (!p.waitForFinished(300000)) return {-1, {}, "timed out"};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput().toStdString(),
-            p.readAllStandardError().toStdString()};
+    const test::StudioRun r = test::runStudio(args);
+    return {r.code, r.out.toStdString(), r.err.toStdString()};
 }
 
 /// Three labelled boxes' worth of planes: a floor (label 1), a wall (2) and a table top (3).

@@ -3,6 +3,7 @@
 // hostile-header cases.
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
+#include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
 #include <QTemporaryDir>
@@ -12,27 +13,9 @@
 
 using namespace s4;
 namespace fs = std::filesystem;
+using s4::test::Bytes;
 
 namespace {
-
-struct Bytes {
-    std::string s;
-    Bytes& str(const std::string& t) {
-        s += t;
-        return *this;
-    }
-    template <class T>
-    Bytes& le(T v) {
-        char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));
-        s.append(b, sizeof(T));
-        return *this;
-    }
-    Bytes& zeros(std::size_t n) {
-        s.append(n, '\0');
-        return *this;
-    }
-};
 
 struct LasPoint {
     std::int32_t x, y, z;

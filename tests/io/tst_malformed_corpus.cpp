@@ -5,6 +5,7 @@
 // are valid-but-unusual files that must read successfully.
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
+#include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
 #include <QTemporaryDir>
@@ -34,21 +35,9 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace s4;
 namespace fs = std::filesystem;
+using s4::test::Bytes;
 
 namespace {
-
-// Little-endian byte builders for hand-made binary files.
-struct Bytes {
-    std::string s;
-    Bytes& str(const std::string& t) { s += t; return *this; }
-    template <class T> Bytes& le(T v) {
-        char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));
-        s.append(b, sizeof(T));
-        return *this;
-    }
-    Bytes& zeros(std::size_t n) { s.append(n, '\0'); return *this; }
-};
 
 std::string garbage(std::size_t n, unsigned seed) {
     std::mt19937 rng(seed);

@@ -4,6 +4,7 @@
 #include "core/common/Error.h"
 #include "core/io/Lzf.h"
 #include "core/io/SceneReader.h"
+#include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
 #include <open3d/geometry/PointCloud.h>
@@ -18,27 +19,9 @@
 
 using namespace s4;
 namespace fs = std::filesystem;
+using s4::test::Bytes;
 
 namespace {
-
-struct Bytes {
-    std::string s;
-    Bytes& str(const std::string& t) {
-        s += t;
-        return *this;
-    }
-    template <class T>
-    Bytes& le(T v) {
-        char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));
-        s.append(b, sizeof(T));
-        return *this;
-    }
-    Bytes& u8(std::initializer_list<int> values) {
-        for (int v : values) s += static_cast<char>(v);
-        return *this;
-    }
-};
 
 std::string header(const std::string& fields, const std::string& size, const std::string& type,
                    const std::string& count, const std::string& width, const std::string& height,
@@ -249,11 +232,11 @@ private slots:
         // x x y y z z l l = [1.0f]x4 [2.0f]x2 07 09 (26 bytes). Read as interleaved records this would
         // give (1,1,1) and (1,2,2): the test tells the layouts apart.
         Bytes lzf;
-        lzf.u8({0x03, 0x00, 0x00, 0x80, 0x3F});  // literal: 1.0f                  -> 4 bytes
-        lzf.u8({0xE0, 0x03, 0x03});              // len 7+3+2 = 12, distance 4     -> 16 bytes
-        lzf.u8({0x03, 0x00, 0x00, 0x00, 0x40});  // literal: 2.0f                  -> 20 bytes
-        lzf.u8({0x40, 0x03});                    // len 2+2 = 4, distance 4        -> 24 bytes
-        lzf.u8({0x01, 0x07, 0x09});              // literal: labels                -> 26 bytes
+        lzf.raw({0x03, 0x00, 0x00, 0x80, 0x3F});  // literal: 1.0f                  -> 4 bytes
+        lzf.raw({0xE0, 0x03, 0x03});              // len 7+3+2 = 12, distance 4     -> 16 bytes
+        lzf.raw({0x03, 0x00, 0x00, 0x00, 0x40});  // literal: 2.0f                  -> 20 bytes
+        lzf.raw({0x40, 0x03});                    // len 2+2 = 4, distance 4        -> 24 bytes
+        lzf.raw({0x01, 0x07, 0x09});              // literal: labels                -> 26 bytes
         Bytes b;
         b.str(header("x y z label", "4 4 4 1", "F F F U", "1 1 1 1", "2", "1", "2", "binary_compressed"));
         b.le<std::uint32_t>(std::uint32_t(lzf.s.size())).le<std::uint32_t>(26).str(lzf.s);
@@ -333,10 +316,10 @@ private slots:
             "uncompressed size is said to be 4000000000");
         row("sizes missing", compressedHeader + "abc", "ends before the compressed");
         row("LZF back-reference before start",
-            compressedHeader + Bytes().le<std::uint32_t>(2).le<std::uint32_t>(24).u8({0x20, 0x05}).s,
+            compressedHeader + Bytes().le<std::uint32_t>(2).le<std::uint32_t>(24).raw({0x20, 0x05}).s,
             "before the start of the output");
         row("LZF overruns output",
-            compressedHeader + Bytes().le<std::uint32_t>(27).le<std::uint32_t>(24).u8({0x19}).s +
+            compressedHeader + Bytes().le<std::uint32_t>(27).le<std::uint32_t>(24).raw({0x19}).s +
                 std::string(26, 'q'),
             "overruns the declared uncompressed size");
         {
@@ -344,7 +327,7 @@ private slots:
             const std::string h =
                 header("x y z", "4 4 4", "F F F", "1 1 1", "100000", "1", "100000", "binary_compressed");
             row("impossible expansion",
-                h + Bytes().le<std::uint32_t>(3).le<std::uint32_t>(1200000).u8({0x00, 0, 0xE0}).s,
+                h + Bytes().le<std::uint32_t>(3).le<std::uint32_t>(1200000).raw({0x00, 0, 0xE0}).s,
                 "cannot come from only 3 bytes");
         }
     }

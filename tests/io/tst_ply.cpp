@@ -3,6 +3,7 @@
 // against an independent record parser, the raw ScanNet layout, and malformed files.
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
+#include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
 #include <QTemporaryDir>
@@ -17,35 +18,9 @@
 
 using namespace s4;
 namespace fs = std::filesystem;
+using s4::test::Bytes;
 
 namespace {
-
-// Byte builder for hand-made binary bodies, in either byte order.
-struct Bytes {
-    std::string s;
-    Bytes& str(const std::string& t) {
-        s += t;
-        return *this;
-    }
-    template <class T>
-    Bytes& le(T v) {
-        char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));
-        s.append(b, sizeof(T));
-        return *this;
-    }
-    template <class T>
-    Bytes& be(T v) {
-        char b[sizeof(T)];
-        std::memcpy(b, &v, sizeof(T));
-        for (std::size_t i = sizeof(T); i-- > 0;) s.push_back(b[i]);
-        return *this;
-    }
-    Bytes& raw(std::initializer_list<unsigned> bytes) {
-        for (unsigned b : bytes) s.push_back(static_cast<char>(b));
-        return *this;
-    }
-};
 
 struct TempFolder {
     QTemporaryDir dir;

@@ -1,5 +1,8 @@
 #include "tests/support/TestData.h"
 
+#include <QDir>
+#include <QProcess>
+
 #include <fstream>
 #include <stdexcept>
 
@@ -14,6 +17,21 @@ bool sharedDataAvailable() { return std::filesystem::is_directory(sharedDataDir(
 std::filesystem::path sourceDir() { return std::filesystem::path(S4_SOURCE_DIR); }
 
 QString studioExecutable() { return QString::fromUtf8(S4_STUDIO_EXE); }
+
+StudioRun runStudio(const QStringList& args, int timeoutMs) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("XDG_STATE_HOME", QDir::tempPath() + "/s4studio-test-state");
+    p.setProcessEnvironment(env);
+    p.start(studioExecutable(), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {-1, {}, "timed out"};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
 
 void writeFile(const std::filesystem::path& path, const std::string& bytes) {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());

@@ -2,6 +2,7 @@
 // Paths and small helpers shared by the test suites.
 
 #include <QString>
+#include <QStringList>
 
 #include <filesystem>
 #include <string>
@@ -17,6 +18,15 @@ bool sharedDataAvailable();
 std::filesystem::path sourceDir();
 /// The built s4studio executable.
 QString studioExecutable();
+/// Exit code (-1 timed out, -2 crashed), stdout and stderr of one s4studio run.
+struct StudioRun {
+    int code = -1;
+    QString out;
+    QString err;
+};
+/// Runs the built s4studio with args (logging to a temporary state folder, not the user's).
+StudioRun runStudio(const QStringList& args, int timeoutMs = 300000);
+
 /// Writes bytes to a file (creating folders), replacing it.
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
 
