@@ -1,0 +1,117 @@
+// The whole S4Token tokenization of the ScanNet scene (81,369 points): normals → superpoints → WFPS
+// N = 1024 → superpoint-constrained groups M = 32, through the same pipeline the GUI and --batch use.
+// Reports the time of each stage and the peak memory the tokenization adds, in bytes per point
+// (measured in a forked child: its peak resident size minus its resident size after loading the scene).
+// Baseline in the same run: the kNN tokenizer (FPS + kNN groups) at equal N and M.
+
+#include "core/io/SceneReader.h"
+#include "core/pipeline/TokenizationPipeline.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+std::filesystem::path sharedData() {
+    if (const char* env = std::getenv("S4_SHARED_DATA_DIR")) return env;
+    for (const char* guess : {"../shared/data", "../../shared/data", "../../../shared/data", "../../../../shared/data"})
+        if (std::filesystem::exists(std::filesystem::path(guess) / "scannet")) return guess;
+    return {};
+}
+
+std::shared_ptr<const s4::Scene> scannet() {
+    static const std::shared_ptr<const s4::Scene> scene = []() -> std::shared_ptr<const s4::Scene> {
+        try {
+            auto s = std::make_shared<s4::Scene>(s4::readScene(sharedData() / "scannet" / "scene0000_00_vert_nyu40.ply"));
+            s->remove(s4::attr::kSuperpoint);  // compute superpoints, never take dataset ones
+            return s;
+        } catch (const std::exception&) {
+            return nullptr;
+        }
+    }();
+    return scene;
+}
+
+s4::TokenizationParams paperParams(s4::TokenizerKind kind) {
+    s4::TokenizationParams p;
+    p.tokenizer = kind;
+    p.sampling.count = 1024;
+    p.grouping.groupSize = 32;
+    p.superpoints.threads = 2;
+    p.sampling.threads = 2;
+    p.grouping.threads = 2;
+    return p;
+}
+
+/// kB from a "Key:   123 kB" line of /proc/self/status.
+long statusKb(const char* key) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key));
+    return -1;
+}
+
+/// Peak resident bytes the tokenization adds, measured in a child process so the benchmark's own
+/// allocations do not count. -1 if it cannot be measured.
+double tokenizationPeakBytes(const std::shared_ptr<const s4::Scene>& scene, s4::TokenizerKind kind) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        // Start the peak counter afresh: VmHWM is reset by writing 5 to clear_refs.
+        { std::ofstream("/proc/self/clear_refs") << "5"; }
+        const long before = statusKb("VmRSS:");
+        s4::TokenizationPipeline pipeline;
+        pipeline.setScene(scene);
+        pipeline.run(paperParams(kind));
+        const long peak = statusKb("VmHWM:");
+        const double added = double(peak - before) * 1024.0;
+        (void)!write(fds[1], &added, sizeof added);
+        _exit(0);
+    }
+    close(fds[1]);
+    double added = -1;
+    if (read(fds[0], &added, sizeof added) != sizeof added) added = -1;
+    close(fds[0]);
+    waitpid(pid, nullptr, 0);
+    return added;
+}
+
+void runTokenization(benchmark::State& state, s4::TokenizerKind kind) {
+    const auto scene = scannet();
+    if (!scene) return state.SkipWithError("ScanNet scene not readable (set S4_SHARED_DATA_DIR)");
+    s4::StageTimings sum;
+    for (auto _ : state) {
+        s4::TokenizationPipeline pipeline;  // fresh: nothing cached
+        pipeline.setScene(scene);
+        const auto r = pipeline.run(paperParams(kind));
+        sum.superpointsMs += r.timings.superpointsMs;
+        sum.samplingMs += r.timings.samplingMs;
+        sum.groupingMs += r.timings.groupingMs;
+    }
+    const auto avg = benchmark::Counter::kAvgIterations;
+    state.counters["superpoints_ms"] = benchmark::Counter(sum.superpointsMs, avg);
+    state.counters["sampling_ms"] = benchmark::Counter(sum.samplingMs, avg);
+    state.counters["grouping_ms"] = benchmark::Counter(sum.groupingMs, avg);
+    state.counters["peak_bytes_per_point"] = tokenizationPeakBytes(scene, kind) / double(scene->pointCount());
+}
+
+void BM_TokenizeS4TokenScanNet(benchmark::State& state) { runTokenization(state, s4::TokenizerKind::S4Token); }
+void BM_TokenizeKnnBaselineScanNet(benchmark::State& state) { runTokenization(state, s4::TokenizerKind::Knn); }
+
+} // namespace
+
+BENCHMARK(BM_TokenizeKnnBaselineScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_TokenizeS4TokenScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_MAIN();
