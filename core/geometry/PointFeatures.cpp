@@ -71,6 +71,43 @@ std::vector<Eigen::Vector3f> runNormalEstimation(const std::vector<Eigen::Vector
     return normals;
 }
 
+std::vector<Eigen::Vector3f> normalsFromNeighbours(const std::vector<Eigen::Vector3f>& points,
+                                                   const NeighborLists& nb, const NormalParams& params,
+                                                   const Progress& progress) {
+    if (params.k < 1)
+        throw InvalidArgument("normal estimation: k must be at least 1 (got " + std::to_string(params.k) +
+                              ")");
+    if (nb.queries != points.size() ||
+        nb.k < std::min<std::int64_t>(params.k - 1, std::int64_t(points.size()) - 1))
+        throw InvalidArgument("normal estimation: the neighbour table does not have one row per point and "
+                              "at least k − 1 columns");
+    std::vector<Eigen::Vector3f> normals(points.size(), Eigen::Vector3f::UnitZ());
+    const int others = std::min(params.k - 1, nb.k);
+    if (others + 1 < 3) return normals;
+    blockedParallel(points.size(), params.threads, progress, [&](std::size_t i) {
+        const std::int32_t* idx = nb.indicesOf(i);
+        // Same computation as runNormalEstimation, with the point itself as the first neighbour.
+        auto at = [&](int j) {
+            return (j == 0 ? points[i] : points[static_cast<std::size_t>(idx[j - 1])]).cast<double>();
+        };
+        const int count = others + 1;
+        Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+        for (int j = 0; j < count; ++j) mean += at(j);
+        mean /= count;
+        Eigen::Matrix3d c = Eigen::Matrix3d::Zero();
+        for (int j = 0; j < count; ++j) {
+            const Eigen::Vector3d d = at(j) - mean;
+            c += d * d.transpose();
+        }
+        c /= count;
+        if (c.trace() <= 0.0) return;
+        Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> solver(c);
+        const Eigen::Vector3f n = solver.eigenvectors().col(0).cast<float>().normalized();
+        normals[i] = signInvariantNormal(n, params.sign);
+    });
+    return normals;
+}
+
 Eigen::Vector3d neighbourhoodEigenvalues(const Eigen::Vector3f& p, const std::vector<Eigen::Vector3f>& neighbours) {
     if (neighbours.empty()) return Eigen::Vector3d::Zero();
     // C = (1/K) M Mᵀ with M = [q_1 − p ... q_K − p] (App. A.1): second moments about p, not about the mean.

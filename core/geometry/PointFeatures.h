@@ -38,6 +38,17 @@ struct NormalParams {
 std::vector<Eigen::Vector3f> runNormalEstimation(const std::vector<Eigen::Vector3f>& points,
                                                  const NormalParams& params, const Progress& progress = {});
 
+struct NeighborLists;
+
+/// The same normals from a precomputed kNN table of the points themselves (knnAll with SelfMatch::Exclude,
+/// at least k − 1 columns): each point and its first k − 1 table neighbours, so that one kNN query can
+/// serve the normals and other consumers (the superpoint graph). Equal to runNormalEstimation except
+/// where distance ties at the k-th neighbour are broken differently. Throws s4::InvalidArgument for
+/// k < 1, a table of another size or with fewer than k − 1 columns.
+std::vector<Eigen::Vector3f> normalsFromNeighbours(const std::vector<Eigen::Vector3f>& points,
+                                                   const NeighborLists& neighbours, const NormalParams& params,
+                                                   const Progress& progress = {});
+
 /// Applies a NormalSign convention to one unit normal.
 Eigen::Vector3f signInvariantNormal(const Eigen::Vector3f& n, NormalSign sign);
 

@@ -1,6 +1,7 @@
 // Eigenvalue shape features (S4TOKEN.md §1.1) on hand-computed configurations, and PCA normals of a plane.
 
 #include "core/common/Error.h"
+#include "core/geometry/NeighborSearch.h"
 #include "core/geometry/PointFeatures.h"
 
 #include <QtTest/QtTest>
@@ -105,6 +106,35 @@ private slots:
         for (const auto& v : runNormalEstimation(pts, p)) compareVec(v, n, 1e-3f);
         p.sign = NormalSign::AbsoluteValue;
         for (const auto& v : runNormalEstimation(pts, p)) compareVec(v, n.cwiseAbs(), 1e-3f);
+    }
+
+    void normalsFromAPrecomputedTableMatchTheDirectEstimate() {
+        // A curved, noisy surface (random floats: no distance ties), so every normal differs. A table of
+        // the k − 1 nearest *other* points plus the point itself is the same neighbourhood as the direct
+        // estimate's k nearest including itself, summed in the same order: the results are identical.
+        // A wider table (more columns than needed) must give the same normals too.
+        std::mt19937_64 rng(11);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        std::vector<Eigen::Vector3f> pts;
+        for (int i = 0; i < 3000; ++i) {
+            const float x = u(rng), y = u(rng);
+            pts.emplace_back(x, y, 0.3f * x * x - 0.4f * y * y + 0.01f * u(rng));
+        }
+        NormalParams p;
+        p.k = 12;
+        const auto direct = runNormalEstimation(pts, p);
+        const auto exact = normalsFromNeighbours(pts, knnAll(pts, 11, SelfMatch::Exclude), p);
+        const auto wide = normalsFromNeighbours(pts, knnAll(pts, 20, SelfMatch::Exclude), p);
+        QCOMPARE(exact.size(), pts.size());
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+            compareVec(exact[i], direct[i], 0.0f);
+            compareVec(wide[i], direct[i], 0.0f);
+        }
+        const NeighborLists narrow = knnAll(pts, 5, SelfMatch::Exclude);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, normalsFromNeighbours(pts, narrow, p));
+        const std::vector<Eigen::Vector3f> fewer(pts.begin(), pts.begin() + 100);
+        const NeighborLists other = knnAll(pts, 11, SelfMatch::Exclude);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, normalsFromNeighbours(fewer, other, p));
     }
 
     void signConventionMapsOppositeNormalsTogether() {
