@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
     cli.add_option("--view", studio.view, "Initial view: rgb, height, superpoints, anchors, patches, labels");
     cli.add_option("--screenshot", studio.screenshot, "Save a PNG of the window once the scene is shown");
     cli.add_flag("--exit", studio.exitAfterScreenshot, "Quit after the screenshot");
+    cli.add_option("--gamma", studio.gamma, "WFPS γ in [0, 1] of the tokenization panel");
+    cli.add_option("--tokenizer", studio.tokenizer, "Tokenizer of the tokenization panel: knn, ball or s4token");
 #endif
     std::vector<std::string> reversed(globalArgs.rbegin(), globalArgs.rend());
     try {

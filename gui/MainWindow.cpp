@@ -9,6 +9,7 @@
 #include "gui/SampleScene.h"
 #include "gui/SceneLoader.h"
 #include "gui/ScenePanel.h"
+#include "gui/TokenizationPanel.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -74,6 +75,9 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     createMenus();
     createToolBar();
     createStatusBar();
+    tokenizationPanel_ = new TokenizationPanel(this);
+    tokenizationPanel_->setMinimumWidth(300);
+    addPanel(tr("Tokenization"), tokenizationPanel_)->setObjectName("tokenizationDock");
     resize(1400, 900);
     if (options_.persistSettings) restoreSettings();
     rebuildRecentMenu();
@@ -193,8 +197,10 @@ void MainWindow::createToolBar() {
     colorCombo_->setObjectName("colorModeCombo");
     colorCombo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     connect(colorCombo_, &QComboBox::activated, this, [this](int index) {
-        if (auto spec = parseColorSpec(colorCombo_->itemData(index).toString().toStdString()))
+        if (auto spec = parseColorSpec(colorCombo_->itemData(index).toString().toStdString())) {
             setColorSpec(*spec);
+            emit colorSpecChosen();
+        }
     });
     bar->addWidget(colorCombo_);
     bar->addSeparator();
@@ -389,7 +395,10 @@ void MainWindow::rebuildColorModes() {
         action->setData(name);
         if (shortcut <= 9)
             action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + shortcut++)));
-        connect(action, &QAction::triggered, this, [this, spec] { setColorSpec(spec); });
+        connect(action, &QAction::triggered, this, [this, spec] {
+            setColorSpec(spec);
+            emit colorSpecChosen();
+        });
         colorMenu_->addAction(action);
         colorCombo_->addItem(title, name);
     }

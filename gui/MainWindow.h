@@ -28,6 +28,7 @@ namespace s4::gui {
 class PointCloudViewport;
 class ScenePanel;
 class SceneLoader;
+class TokenizationPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -53,6 +54,7 @@ public:
     std::shared_ptr<const Scene> scene() const { return scene_; }
     PointCloudViewport* viewport() const { return viewport_; }
     ScenePanel* scenePanel() const { return scenePanel_; }
+    TokenizationPanel* tokenizationPanel() const { return tokenizationPanel_; }
     /// Adds a dockable panel and its show/hide entry in the View menu.
     QDockWidget* addPanel(const QString& title, QWidget* panel,
                           Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
@@ -62,6 +64,8 @@ signals:
     void sceneShown();
     /// Loading failed (message names the file) or was cancelled (message says so).
     void sceneLoadFailed(const QString& path, const QString& message);
+    /// The user picked a colour mode in the menu or toolbar (not emitted for programmatic changes).
+    void colorSpecChosen();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -99,6 +103,7 @@ private:
     PointCloudViewport* viewport_ = nullptr;
     ScenePanel* scenePanel_ = nullptr;
     QDockWidget* sceneDock_ = nullptr;
+    TokenizationPanel* tokenizationPanel_ = nullptr;
     SceneLoader* loader_ = nullptr;
 
     std::shared_ptr<Scene> scene_;

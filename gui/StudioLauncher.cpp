@@ -1,10 +1,12 @@
 #include "gui/StudioLauncher.h"
 
+#include "core/common/Error.h"
 #include "core/common/Log.h"
 #include "gui/ColorModes.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/SampleScene.h"
+#include "gui/TokenizationPanel.h"
 
 #include <QApplication>
 #include <QImage>
@@ -12,7 +14,9 @@
 #include <QSurfaceFormat>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -38,6 +42,30 @@ bool saveScreenshot(MainWindow& window, const QString& path) {
     return true;
 }
 
+// --view names that are tokenization layers rather than colour modes.
+struct TokenizationLayerView {
+    TokenizationPanel::Coloring coloring;
+    bool anchors;
+};
+
+std::optional<TokenizationLayerView> tokenizationLayerView(const std::string& name) {
+    using C = TokenizationPanel::Coloring;
+    if (name == "superpoints") return TokenizationLayerView{C::Superpoints, false};
+    if (name == "anchors") return TokenizationLayerView{C::Scene, true};
+    if (name == "patches") return TokenizationLayerView{C::Patches, false};
+    return std::nullopt;
+}
+
+// Calls f on the first emission of signal only.
+template <class Sender, class Signal, class F>
+void connectOnce(Sender* sender, Signal signal, QObject* context, F f) {
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(sender, signal, context, [connection, f] {
+        QObject::disconnect(*connection);
+        f();
+    });
+}
+
 }  // namespace
 
 void prepareGuiEnvironment() {
@@ -60,13 +88,29 @@ void prepareGuiEnvironment() {
 
 int runStudio(int& argc, char** argv, const StudioOptions& options) {
     std::optional<ColorSpec> view;
-    if (!options.view.empty()) {
+    std::optional<TokenizationLayerView> layerView = tokenizationLayerView(options.view);
+    if (!options.view.empty() && !layerView) {
         view = parseColorSpec(options.view);
         if (!view) {
             QStringList names;
             for (const auto& n : colorModeNames()) names << QString::fromStdString(n);
+            names << "anchors"
+                  << "patches";
             printError(QString("--view '%1' is not a view; use one of: %2")
                            .arg(QString::fromStdString(options.view), names.join(", ")));
+            return 2;
+        }
+    }
+    if (!std::isnan(options.gamma) && !(options.gamma >= 0.0 && options.gamma <= 1.0)) {
+        printError(QString("--gamma %1 is outside [0, 1]").arg(options.gamma));
+        return 2;
+    }
+    std::optional<TokenizerKind> tokenizer;
+    if (!options.tokenizer.empty()) {
+        try {
+            tokenizer = parseTokenizerName(options.tokenizer);
+        } catch (const Error& e) {
+            printError(QString("--tokenizer: %1").arg(QString::fromUtf8(e.what())));
             return 2;
         }
     }
@@ -89,6 +133,13 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
     windowOptions.errorDialogs = !scripted;
     MainWindow window(windowOptions);
     if (view) window.setColorSpec(*view);
+    TokenizationPanel* panel = window.tokenizationPanel();
+    if (tokenizer) panel->setTokenizer(*tokenizer);
+    if (!std::isnan(options.gamma)) panel->setGamma(options.gamma);
+    if (layerView) {
+        panel->setColoring(layerView->coloring);
+        panel->setAnchorsVisible(layerView->anchors);
+    }
 
     const QString screenshot = QString::fromStdString(options.screenshot);
     int exitCode = 0;
@@ -102,6 +153,16 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
 
     QObject::connect(&window, &MainWindow::sceneLoadFailed, &window,
                      [&](const QString&, const QString& message) { fail(message); });
+    // Waits for the next frame, then lets the event loop settle the layout before grabbing.
+    const std::function<void()> grabWhenDrawn = [&] {
+        connectOnce(window.viewport(), &PointCloudViewport::frameRendered, &window, [&] {
+            QTimer::singleShot(0, &window, [&] {
+                if (!screenshot.isEmpty() && !saveScreenshot(window, screenshot)) exitCode = 1;
+                if (scripted) QApplication::exit(exitCode);
+            });
+        });
+        window.viewport()->update();
+    };
     QObject::connect(&window, &MainWindow::sceneShown, &window, [&] {
         if (view && !(window.colorSpec() == *view)) {
             fail(QString("--view %1: %2 has no data for this view")
@@ -110,17 +171,14 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
             if (scripted) return;
         }
         if (screenshot.isEmpty() && !scripted) return;
-        // Wait for the first frame with this scene, then let the event loop settle the layout.
-        auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection =
-            QObject::connect(window.viewport(), &PointCloudViewport::frameRendered, &window, [&, connection] {
-                QObject::disconnect(*connection);
-                QTimer::singleShot(0, &window, [&] {
-                    if (!screenshot.isEmpty() && !saveScreenshot(window, screenshot)) exitCode = 1;
-                    if (scripted) QApplication::exit(exitCode);
-                });
-            });
-        window.viewport()->update();
+        // A tokenization layer is only on screen once the worker's result arrived.
+        if (layerView)
+            connectOnce(panel, &TokenizationPanel::resultShown, &window, grabWhenDrawn);
+        else
+            grabWhenDrawn();
+    });
+    QObject::connect(panel, &TokenizationPanel::tokenizationFailed, &window, [&](const QString& message) {
+        if (layerView && scripted) fail(QString("tokenization failed: %1").arg(message));
     });
     if (scripted) {
         QTimer::singleShot(kScriptTimeoutMs, &window, [&] {

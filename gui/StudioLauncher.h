@@ -1,15 +1,20 @@
 #pragma once
 // Entry point of the studio window, called by app/main.cpp after argument parsing.
 
+#include <limits>
 #include <string>
 
 namespace s4::gui {
 
 struct StudioOptions {
     std::string openFile;              ///< scene to open at start (empty: the bundled sample scene)
-    std::string view;                  ///< initial colour/layer mode, e.g. "rgb", "superpoints"
+    std::string view;                  ///< initial colour mode ("rgb", ...) or tokenization layer
+                                       ///< ("superpoints", "anchors", "patches")
     std::string screenshot;            ///< PNG path to save once the scene is shown
     bool exitAfterScreenshot = false;  ///< quit after saving the screenshot (or after the scene is shown)
+    /// WFPS γ of the tokenization panel in [0, 1]; NaN keeps the panel's default.
+    double gamma = std::numeric_limits<double>::quiet_NaN();
+    std::string tokenizer;  ///< "knn", "ball" or "s4token"; empty keeps the panel's default
 };
 
 /// Creates the QApplication and the main window, runs the event loop, returns the exit code:

@@ -1,0 +1,81 @@
+#include "gui/AnchorOverlay.h"
+
+#include "gui/PointCloudViewport.h"
+#include "gui/TokenizationColors.h"
+
+#include <vtkCellArray.h>
+#include <vtkFloatArray.h>
+#include <vtkIdTypeArray.h>
+#include <vtkPoints.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+
+#include <cstring>
+
+namespace s4::gui {
+
+AnchorOverlay::AnchorOverlay(PointCloudViewport* viewport)
+    : viewport_(viewport), renderer_(viewport->renderer()) {
+    mapper_->SetInputData(polyData_);
+    mapper_->ScalarVisibilityOff();
+    actor_->SetMapper(mapper_);
+    vtkProperty* property = actor_->GetProperty();
+    property->SetRepresentationToPoints();
+    property->LightingOff();
+    property->SetColor(kAnchorColor[0] / 255.0, kAnchorColor[1] / 255.0, kAnchorColor[2] / 255.0);
+    // Round glyphs read as markers rather than as part of the cloud.
+    property->RenderPointsAsSpheresOn();
+    property->SetPointSize(9.0f);
+    actor_->VisibilityOff();
+    // Drawn after the cloud; glyphs sit on their own points, which may hide them from some angles.
+    renderer_->AddActor(actor_);
+}
+
+AnchorOverlay::~AnchorOverlay() {
+    renderer_->RemoveActor(actor_);
+}
+
+void AnchorOverlay::setAnchors(const std::vector<Eigen::Vector3f>& positions) {
+    const auto n = static_cast<vtkIdType>(positions.size());
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToFloat();
+    points->SetNumberOfPoints(n);
+    if (n > 0) {
+        static_assert(sizeof(Eigen::Vector3f) == 3 * sizeof(float), "positions must be packed xyz");
+        auto* coords = vtkFloatArray::SafeDownCast(points->GetData());
+        std::memcpy(coords->GetPointer(0), positions.data(), positions.size() * sizeof(Eigen::Vector3f));
+    }
+    vtkNew<vtkIdTypeArray> offsets, connectivity;
+    offsets->SetNumberOfValues(n + 1);
+    connectivity->SetNumberOfValues(n);
+    for (vtkIdType i = 0; i < n; ++i) {
+        offsets->SetValue(i, i);
+        connectivity->SetValue(i, i);
+    }
+    offsets->SetValue(n, n);
+    vtkNew<vtkCellArray> verts;
+    verts->SetData(offsets, connectivity);
+    polyData_->Initialize();
+    polyData_->SetPoints(points);
+    polyData_->SetVerts(verts);
+    polyData_->Modified();
+    count_ = positions.size();
+    refresh();
+}
+
+void AnchorOverlay::setVisible(bool visible) {
+    visible_ = visible;
+    refresh();
+}
+
+void AnchorOverlay::setGlyphSize(float pixels) {
+    actor_->GetProperty()->SetPointSize(pixels);
+    refresh();
+}
+
+void AnchorOverlay::refresh() {
+    actor_->SetVisibility(visible_ && count_ > 0);
+    if (viewport_) viewport_->update();
+}
+
+}  // namespace s4::gui

@@ -1,0 +1,209 @@
+#include "gui/CoreWorker.h"
+
+#include "core/common/Error.h"
+#include "core/common/Log.h"
+#include "core/common/Progress.h"
+#include "core/tokenize/PatchAssignment.h"
+
+#include <QMetaObject>
+#include <QThread>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <span>
+
+namespace s4::gui {
+
+struct CoreJob {
+    enum class Kind { SetScene, Tokenize };
+    quint64 id = 0;
+    Kind kind = Kind::Tokenize;
+    std::shared_ptr<const Scene> scene;
+    TokenizationParams params;
+    bool withSuperpoints = true;
+    CancelFlag cancel;
+};
+
+// Shared by the UI thread (which fills it) and the worker thread (which drains it).
+class CoreWorkerQueue {
+public:
+    std::mutex mutex;
+    std::deque<CoreJob> jobs;
+    std::optional<CoreJob> running;  ///< a copy; its CancelFlag shares the state of the running job's
+};
+
+namespace {
+
+// Runs on the worker thread; the only place the pipeline is touched.
+class CoreExecutor : public QObject {
+public:
+    CoreExecutor(std::shared_ptr<CoreWorkerQueue> queue, CoreWorker* owner)
+        : queue_(std::move(queue)), owner_(owner) {}
+
+    // Serves the queue until it is empty. Posted once per request; surplus calls find nothing to do.
+    void drain() {
+        for (;;) {
+            CoreJob job;
+            {
+                std::lock_guard lock(queue_->mutex);
+                if (queue_->jobs.empty()) return;
+                job = std::move(queue_->jobs.front());
+                queue_->jobs.pop_front();
+                queue_->running = job;
+            }
+            execute(job);
+            std::lock_guard lock(queue_->mutex);
+            queue_->running.reset();
+        }
+    }
+
+private:
+    // Signals are emitted on the UI thread: a queued call into the owner. If the owner is gone the call
+    // is dropped by Qt together with the owner's pending events.
+    template <class F>
+    void post(F&& f) {
+        QMetaObject::invokeMethod(owner_, std::forward<F>(f), Qt::QueuedConnection);
+    }
+
+    void execute(const CoreJob& job) {
+        if (job.kind == CoreJob::Kind::SetScene) {
+            pipeline_.setScene(job.scene);
+            return;
+        }
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        if (job.cancel.isCancelled()) {
+            post([owner, id] { emit owner->cancelled(id); });
+            return;
+        }
+        post([owner, id] { emit owner->jobStarted(id); });
+        // Core stages report very often; a percent step is all a progress bar can show.
+        auto lastPercent = std::make_shared<int>(-1);
+        const Progress progress(
+            [this, owner, id, lastPercent](double fraction) {
+                const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
+                if (percent == *lastPercent) return;
+                *lastPercent = percent;
+                post([owner, id, fraction] { emit owner->progress(id, fraction); });
+            },
+            job.cancel.asCallback());
+        try {
+            auto outcome = std::make_shared<TokenizationOutcome>();
+            outcome->scene = pipeline_.scene();
+            outcome->params = job.params;
+            outcome->result = pipeline_.run(job.params, progress, job.withSuperpoints);
+            progress.check();
+            const Scene& scene = *outcome->scene;
+            const Patches& patches = *outcome->result.patches;
+            outcome->patchOfPoint = assignPointsToPatches(scene.positions, patches);
+            const AttributeArray* label = scene.find(attr::kLabel);
+            if (label && label->type() == ScalarType::Int32 && label->components() == 1 &&
+                label->size() == scene.pointCount()) {
+                // ScanNet / S3DIS convention: label 0 is "unannotated" and does not vote.
+                outcome->patchScores = evaluatePatches(
+                    patches.members, patches.valid, static_cast<std::size_t>(patches.groupSize),
+                    std::span(label->data<std::int32_t>(), label->size()), 0);
+            }
+            progress.check();
+            std::shared_ptr<const TokenizationOutcome> done = std::move(outcome);
+            post([owner, id, done] { emit owner->tokenizationFinished(id, done); });
+        } catch (const Cancelled&) {
+            logger("gui")->debug("tokenization job {} cancelled", id);
+            post([owner, id] { emit owner->cancelled(id); });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromUtf8(e.what());
+            logger("gui")->warn("tokenization job {} failed: {}", id, e.what());
+            post([owner, id, message] { emit owner->failed(id, message); });
+        }
+    }
+
+    std::shared_ptr<CoreWorkerQueue> queue_;
+    CoreWorker* owner_;
+    TokenizationPipeline pipeline_;
+};
+
+}  // namespace
+
+CoreWorker::CoreWorker(QObject* parent) : QObject(parent), queue_(std::make_shared<CoreWorkerQueue>()) {
+    qRegisterMetaType<std::shared_ptr<const TokenizationOutcome>>();
+    thread_ = new QThread(this);
+    thread_->setObjectName("s4-core-worker");
+    auto* executor = new CoreExecutor(queue_, this);
+    executor->moveToThread(thread_);
+    executor_ = executor;
+    thread_->start();
+}
+
+CoreWorker::~CoreWorker() {
+    cancelAll();
+    thread_->quit();
+    thread_->wait();
+    // The thread has stopped, so the executor (and the pipeline) can be destroyed from here.
+    delete executor_;
+}
+
+void CoreWorker::setScene(std::shared_ptr<const Scene> scene) {
+    cancelAll();
+    CoreJob job;
+    job.id = ++lastId_;
+    job.kind = CoreJob::Kind::SetScene;
+    job.scene = std::move(scene);
+    {
+        std::lock_guard lock(queue_->mutex);
+        queue_->jobs.push_back(std::move(job));
+    }
+    auto* executor = static_cast<CoreExecutor*>(executor_);
+    QMetaObject::invokeMethod(
+        executor, [executor] { executor->drain(); }, Qt::QueuedConnection);
+}
+
+quint64 CoreWorker::requestTokenization(const TokenizationParams& params, bool withSuperpoints) {
+    CoreJob job;
+    job.id = ++lastId_;
+    job.kind = CoreJob::Kind::Tokenize;
+    job.params = params;
+    job.withSuperpoints = withSuperpoints;
+    std::vector<quint64> superseded;
+    {
+        std::lock_guard lock(queue_->mutex);
+        for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
+            if (it->kind == CoreJob::Kind::Tokenize) {
+                superseded.push_back(it->id);
+                it = queue_->jobs.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (queue_->running && queue_->running->kind == CoreJob::Kind::Tokenize)
+            queue_->running->cancel.cancel();
+        queue_->jobs.push_back(job);
+    }
+    for (quint64 id : superseded) emit cancelled(id);
+    auto* executor = static_cast<CoreExecutor*>(executor_);
+    QMetaObject::invokeMethod(
+        executor, [executor] { executor->drain(); }, Qt::QueuedConnection);
+    return job.id;
+}
+
+void CoreWorker::cancelAll() {
+    std::vector<quint64> dropped;
+    {
+        std::lock_guard lock(queue_->mutex);
+        for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
+            // Scene changes are kept: later jobs rely on them.
+            if (it->kind == CoreJob::Kind::Tokenize) {
+                dropped.push_back(it->id);
+                it = queue_->jobs.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (queue_->running) queue_->running->cancel.cancel();
+    }
+    for (quint64 id : dropped) emit cancelled(id);
+}
+
+}  // namespace s4::gui

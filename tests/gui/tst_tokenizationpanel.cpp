@@ -1,0 +1,176 @@
+// The tokenization dock of the studio window: once a scene is shown it tokenizes it on the worker, the
+// superpoint layer paints each superpoint in its own colour (both planes of a two-plane cloud visible),
+// and the statistics show what was computed. Needs an X display with GLX (xvfb-run); skips otherwise.
+
+#include "GuiTestSupport.h"
+#include "TwoPlaneScene.h"
+#include "gui/MainWindow.h"
+#include "gui/PointCloudViewport.h"
+#include "gui/TokenizationColors.h"
+#include "gui/TokenizationPanel.h"
+#include "tests/support/TestData.h"
+
+#include <QImage>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <map>
+#include <set>
+
+using namespace s4;
+using namespace s4::gui;
+
+namespace {
+
+constexpr int kGenerousMs = 120000;
+
+}  // namespace
+
+class TestTokenizationPanel : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<MainWindow> window_;
+    QTemporaryDir dir_;
+    std::shared_ptr<Scene> scene_;
+
+    // Opens the two-plane scene and waits for the panel's first result.
+    void openTwoPlanes() {
+        scene_ = test::twoPlaneScene(50);
+        const QString path = dir_.filePath("two_planes.ply");
+        test::writeFile(path.toStdString(), test::twoPlanePly(*scene_));
+        QSignalSpy shown(window_->tokenizationPanel(), &TokenizationPanel::resultShown);
+        QSignalSpy failed(window_->tokenizationPanel(), &TokenizationPanel::tokenizationFailed);
+        window_->openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() + failed.count() >= 1, kGenerousMs);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+    }
+
+private slots:
+    void init() {
+        S4_REQUIRE_DISPLAY();
+        QVERIFY(dir_.isValid());
+        MainWindow::Options options;
+        options.persistSettings = false;
+        options.errorDialogs = false;
+        window_ = std::make_unique<MainWindow>(options);
+        window_->resize(1200, 800);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    void cleanup() { window_.reset(); }
+
+    void superpointLayerShowsBothPlanesInTheirOwnColours() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        panel->setColoring(TokenizationPanel::Coloring::Superpoints);
+        openTwoPlanes();
+        const auto outcome = panel->outcome();
+        QVERIFY(outcome && outcome->result.superpoints);
+        // The colours the layer gives the superpoints of each plane (independent of the viewport).
+        const std::vector<std::uint8_t> rgb = superpointLayerColors(outcome->result.superpoints->labels);
+        const std::size_t perPlane = scene_->pointCount() / 2;
+        std::set<QRgb> floorColours, wallColours;
+        for (std::size_t k = 0; k < scene_->pointCount(); ++k)
+            (k < perPlane ? floorColours : wallColours)
+                .insert(qRgb(rgb[3 * k], rgb[3 * k + 1], rgb[3 * k + 2]));
+
+        window_->viewport()->setPointSize(4);
+        const QImage image = window_->viewport()->grabFramebuffer();
+        const QRgb background = window_->viewport()->backgroundColor().rgb() & 0xffffff;
+        std::map<QRgb, int> pixels;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QRgb p = image.pixel(x, y) & 0xffffff;
+                if (p != background) ++pixels[p];
+            }
+        int floorPixels = 0, wallPixels = 0, distinct = 0;
+        for (const auto& [colour, count] : pixels) {
+            const QRgb c = qRgb(qRed(colour), qGreen(colour), qBlue(colour));
+            if (count >= 50) ++distinct;
+            if (floorColours.count(c)) floorPixels += count;
+            if (wallColours.count(c)) wallPixels += count;
+        }
+        QVERIFY2(distinct >= 2, qPrintable(QString("distinct non-background colours: %1").arg(distinct)));
+        QVERIFY2(floorPixels > 500, qPrintable(QString("floor superpoint pixels: %1").arg(floorPixels)));
+        QVERIFY2(wallPixels > 500, qPrintable(QString("wall superpoint pixels: %1").arg(wallPixels)));
+    }
+
+    void statisticsShowTheAnchorsCountAndPurity() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        openTwoPlanes();
+        QSignalSpy shown(panel, &TokenizationPanel::resultShown);
+        panel->findChild<QSpinBox*>("numTokensSpin")->setValue(37);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, kGenerousMs);
+        QCOMPARE(panel->params().sampling.count, std::size_t(37));
+        QCOMPARE(panel->anchorsText(), QLocale().toString(37));
+        QCOMPARE(panel->outcome()->result.anchors->indices.size(), std::size_t(37));
+        QCOMPARE(panel->superpointsText(),
+                 QLocale().toString(static_cast<qulonglong>(panel->outcome()->result.superpoints->count)));
+        // Plane-pure superpoints and superpoint-constrained balls: every patch is pure.
+        QCOMPARE(panel->purityText(), QString("%1 %").arg(QLocale().toString(100.0, 'f', 1)));
+        // The N change reran sampling and grouping only.
+        QVERIFY(!panel->outcome()->result.superpointsRecomputed);
+    }
+
+    void anchorLayerDrawsRedGlyphsOnlyWhenOn() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        openTwoPlanes();
+        // The scene has no colour, so it is shown by height (viridis: never a saturated red).
+        auto redPixels = [this] {
+            const QImage image = window_->viewport()->grabFramebuffer();
+            int count = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (c.red() > 180 && c.green() < 90 && c.blue() < 90) ++count;
+                }
+            return count;
+        };
+        QCOMPARE(redPixels(), 0);
+        panel->setAnchorsVisible(true);
+        QVERIFY(panel->anchorsVisible());
+        const int on = redPixels();
+        QVERIFY2(on > 20, qPrintable(QString("red anchor pixels: %1").arg(on)));
+        panel->setAnchorsVisible(false);
+        QCOMPARE(redPixels(), 0);
+    }
+
+    void screenshotWaitsForThePatchLayer() {
+        scene_ = test::twoPlaneScene(50);
+        const QString path = dir_.filePath("planes_cli.ply");
+        test::writeFile(path.toStdString(), test::twoPlanePly(*scene_));
+        const QString png = dir_.filePath("patches.png");
+        const test::StudioRun run =
+            test::runStudio({"--open", path, "--view", "patches", "--tokenizer", "ball", "--gamma", "0.3",
+                             "--screenshot", png, "--exit", "--log-level", "warn"},
+                            kGenerousMs);
+        QVERIFY2(run.code == 0, qPrintable(run.err));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        // Pixels in patch colours (ids 0..511) only exist once the worker's result was drawn.
+        std::vector<std::int32_t> ids(512);
+        for (int i = 0; i < 512; ++i) ids[i] = i;
+        const std::vector<std::uint8_t> rgb = patchLayerColors(ids);
+        std::set<QRgb> patchColours;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            patchColours.insert(qRgb(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]));
+        int patchPixels = 0;
+        std::set<QRgb> seen;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QRgb p = image.pixel(x, y) | 0xff000000;
+                if (patchColours.count(p)) {
+                    ++patchPixels;
+                    seen.insert(p);
+                }
+            }
+        QVERIFY2(patchPixels > 1000, qPrintable(QString("patch-coloured pixels: %1").arg(patchPixels)));
+        QVERIFY2(seen.size() >= 10, qPrintable(QString("distinct patch colours: %1").arg(seen.size())));
+    }
+};
+
+S4_GUI_TEST_MAIN(TestTokenizationPanel)
+#include "tst_tokenizationpanel.moc"
