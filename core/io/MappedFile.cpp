@@ -25,6 +25,10 @@ MappedFile::MappedFile(const std::filesystem::path& path) : name_(path.string())
         throw IoError(name_, "not a regular file");
     }
     size_ = static_cast<std::size_t>(st.st_size);
+    // An empty file maps nothing; data() still points at a valid (empty) buffer so callers may pass
+    // it to memchr/memcpy with a zero length.
+    static const std::uint8_t kEmpty = 0;
+    data_ = &kEmpty;
     if (size_ > 0) {
         void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
@@ -39,7 +43,7 @@ MappedFile::MappedFile(const std::filesystem::path& path) : name_(path.string())
 }
 
 MappedFile::~MappedFile() {
-    if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
+    if (size_ > 0) ::munmap(const_cast<std::uint8_t*>(data_), size_);
 }
 
 } // namespace s4

@@ -19,6 +19,7 @@ public:
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
 
+    /// Never null, also for an empty file.
     const std::uint8_t* data() const { return data_; }
     std::size_t size() const { return size_; }
     std::string_view text() const { return {reinterpret_cast<const char*>(data_), size_}; }
