@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     s4::gui::StudioOptions studio;
     cli.add_option("file", studio.openFile, "Point cloud to open in the studio window");
     cli.add_option("--open", studio.openFile, "Point cloud to open (same as FILE)");
-    cli.add_option("--view", studio.view, "Initial view: rgb, height, superpoints, anchors, patches, labels");
+    cli.add_option("--view", studio.view,
+                   "Initial view: rgb, height, superpoints, anchors, patches, labels, or sweep (gamma sweep window)");
     cli.add_option("--screenshot", studio.screenshot, "Save a PNG of the window once the scene is shown");
     cli.add_flag("--exit", studio.exitAfterScreenshot, "Quit after the screenshot");
     cli.add_option("--gamma", studio.gamma, "WFPS γ in [0, 1] of the tokenization panel");

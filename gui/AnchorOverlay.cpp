@@ -73,6 +73,11 @@ void AnchorOverlay::setGlyphSize(float pixels) {
     refresh();
 }
 
+void AnchorOverlay::setColor(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+    actor_->GetProperty()->SetColor(r / 255.0, g / 255.0, b / 255.0);
+    refresh();
+}
+
 void AnchorOverlay::refresh() {
     actor_->SetVisibility(visible_ && count_ > 0);
     if (viewport_) viewport_->update();

@@ -13,6 +13,7 @@
 
 #include <QPointer>
 
+#include <cstdint>
 #include <vector>
 
 namespace s4::gui {
@@ -34,6 +35,10 @@ public:
     std::size_t anchorCount() const { return count_; }
     /// Glyph size in pixels.
     void setGlyphSize(float pixels);
+    /// Glyph colour (default kAnchorColor); other markers (the picked point) reuse the overlay.
+    void setColor(std::uint8_t r, std::uint8_t g, std::uint8_t b);
+    /// The glyph positions (for tests and for re-projecting).
+    vtkPolyData* polyData() const { return polyData_.GetPointer(); }
 
 private:
     void refresh();

@@ -4,6 +4,7 @@
 #include "core/common/Log.h"
 #include "core/common/Progress.h"
 #include "core/tokenize/PatchAssignment.h"
+#include "core/tokenize/WeightedFarthestPointSampler.h"
 
 #include <QMetaObject>
 #include <QThread>
@@ -18,12 +19,13 @@
 namespace s4::gui {
 
 struct CoreJob {
-    enum class Kind { SetScene, Tokenize };
+    enum class Kind { SetScene, Tokenize, GammaSweep };
     quint64 id = 0;
     Kind kind = Kind::Tokenize;
     std::shared_ptr<const Scene> scene;
     TokenizationParams params;
     bool withSuperpoints = true;
+    std::vector<double> gammas;  ///< GammaSweep only
     CancelFlag cancel;
 };
 
@@ -73,6 +75,10 @@ private:
             pipeline_.setScene(job.scene);
             return;
         }
+        if (job.kind == CoreJob::Kind::GammaSweep) {
+            executeSweep(job);
+            return;
+        }
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
         if (job.cancel.isCancelled()) {
@@ -120,6 +126,58 @@ private:
         }
     }
 
+    // γ sweep: superpoints from the pipeline's cache (computed once), then one WFPS run per γ. The runs
+    // share the first index of the first one, so they differ only by γ.
+    void executeSweep(const CoreJob& job) {
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        if (job.cancel.isCancelled()) {
+            post([owner, id] { emit owner->cancelled(id); });
+            return;
+        }
+        post([owner, id] { emit owner->jobStarted(id); });
+        auto lastPercent = std::make_shared<int>(-1);
+        const Progress progress(
+            [this, owner, id, lastPercent](double fraction) {
+                const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
+                if (percent == *lastPercent) return;
+                *lastPercent = percent;
+                post([owner, id, fraction] { emit owner->progress(id, fraction); });
+            },
+            job.cancel.asCallback());
+        try {
+            auto outcome = std::make_shared<GammaSweepOutcome>();
+            outcome->scene = pipeline_.scene();
+            const double superpointShare = 0.5;
+            outcome->superpoints =
+                pipeline_.superpoints(job.params.superpoints, progress.sub(0.0, superpointShare));
+            outcome->sampling = job.params.sampling;
+            outcome->gammas = job.gammas;
+            const double step = (1.0 - superpointShare) / double(std::max<std::size_t>(job.gammas.size(), 1));
+            for (std::size_t g = 0; g < job.gammas.size(); ++g) {
+                progress.check();
+                WfpsParams sampling = outcome->sampling;
+                sampling.gamma = job.gammas[g];
+                const double from = superpointShare + step * double(g);
+                outcome->anchors.push_back(
+                    runWeightedFarthestPointSampling(outcome->scene->positions, outcome->superpoints->labels,
+                                                     sampling, progress.sub(from, from + step)));
+                if (g == 0 && !outcome->anchors.front().indices.empty())
+                    outcome->sampling.firstIndex = outcome->anchors.front().indices.front();
+            }
+            progress.check();
+            std::shared_ptr<const GammaSweepOutcome> done = std::move(outcome);
+            post([owner, id, done] { emit owner->gammaSweepFinished(id, done); });
+        } catch (const Cancelled&) {
+            logger("gui")->debug("gamma sweep job {} cancelled", id);
+            post([owner, id] { emit owner->cancelled(id); });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromUtf8(e.what());
+            logger("gui")->warn("gamma sweep job {} failed: {}", id, e.what());
+            post([owner, id, message] { emit owner->failed(id, message); });
+        }
+    }
+
     std::shared_ptr<CoreWorkerQueue> queue_;
     CoreWorker* owner_;
     TokenizationPipeline pipeline_;
@@ -129,6 +187,7 @@ private:
 
 CoreWorker::CoreWorker(QObject* parent) : QObject(parent), queue_(std::make_shared<CoreWorkerQueue>()) {
     qRegisterMetaType<std::shared_ptr<const TokenizationOutcome>>();
+    qRegisterMetaType<std::shared_ptr<const GammaSweepOutcome>>();
     thread_ = new QThread(this);
     thread_->setObjectName("s4-core-worker");
     auto* executor = new CoreExecutor(queue_, this);
@@ -162,30 +221,44 @@ void CoreWorker::setScene(std::shared_ptr<const Scene> scene) {
 
 quint64 CoreWorker::requestTokenization(const TokenizationParams& params, bool withSuperpoints) {
     CoreJob job;
-    job.id = ++lastId_;
     job.kind = CoreJob::Kind::Tokenize;
     job.params = params;
     job.withSuperpoints = withSuperpoints;
+    return enqueue(std::move(job));
+}
+
+quint64 CoreWorker::requestGammaSweep(const TokenizationParams& params, const std::vector<double>& gammas) {
+    CoreJob job;
+    job.kind = CoreJob::Kind::GammaSweep;
+    job.params = params;
+    job.gammas = gammas;
+    return enqueue(std::move(job));
+}
+
+quint64 CoreWorker::enqueue(CoreJob job) {
+    job.id = ++lastId_;
+    const CoreJob::Kind kind = job.kind;
+    const quint64 id = job.id;
+    (kind == CoreJob::Kind::GammaSweep ? lastSweepId_ : lastTokenizationId_) = id;
     std::vector<quint64> superseded;
     {
         std::lock_guard lock(queue_->mutex);
         for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
-            if (it->kind == CoreJob::Kind::Tokenize) {
+            if (it->kind == kind) {
                 superseded.push_back(it->id);
                 it = queue_->jobs.erase(it);
             } else {
                 ++it;
             }
         }
-        if (queue_->running && queue_->running->kind == CoreJob::Kind::Tokenize)
-            queue_->running->cancel.cancel();
-        queue_->jobs.push_back(job);
+        if (queue_->running && queue_->running->kind == kind) queue_->running->cancel.cancel();
+        queue_->jobs.push_back(std::move(job));
     }
-    for (quint64 id : superseded) emit cancelled(id);
+    for (quint64 old : superseded) emit cancelled(old);
     auto* executor = static_cast<CoreExecutor*>(executor_);
     QMetaObject::invokeMethod(
         executor, [executor] { executor->drain(); }, Qt::QueuedConnection);
-    return job.id;
+    return id;
 }
 
 void CoreWorker::cancelAll() {
@@ -194,7 +267,7 @@ void CoreWorker::cancelAll() {
         std::lock_guard lock(queue_->mutex);
         for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
             // Scene changes are kept: later jobs rely on them.
-            if (it->kind == CoreJob::Kind::Tokenize) {
+            if (it->kind != CoreJob::Kind::SetScene) {
                 dropped.push_back(it->id);
                 it = queue_->jobs.erase(it);
             } else {

@@ -5,7 +5,8 @@
 // TokenizationPipeline and with it the stage cache (moving γ reruns sampling and grouping only).
 //
 // Coalescing: a new tokenization request removes queued older ones (reported as cancelled) and cancels
-// the running one through its s4::CancelFlag, so dragging a slider never builds a backlog.
+// the running one through its s4::CancelFlag, so dragging a slider never builds a backlog. γ sweeps
+// coalesce the same way among themselves, independently of tokenizations.
 
 #include "core/eval/PatchMetrics.h"
 #include "core/pipeline/TokenizationPipeline.h"
@@ -32,7 +33,17 @@ struct TokenizationOutcome {
     std::optional<PatchScores> patchScores;  ///< only when the scene has an integer "label" attribute
 };
 
+/// WFPS anchors for several γ on the same (cached) superpoints, all from the same first index.
+struct GammaSweepOutcome {
+    std::shared_ptr<const Scene> scene;  ///< the scene it was computed on
+    WfpsParams sampling;                 ///< N, convention, seed, first index used; γ varies
+    std::shared_ptr<const SuperpointPartition> superpoints;
+    std::vector<double> gammas;
+    std::vector<SampleSequence> anchors;  ///< one per entry of gammas
+};
+
 class CoreWorkerQueue;
+struct CoreJob;
 
 class CoreWorker : public QObject {
     Q_OBJECT
@@ -46,28 +57,40 @@ public:
     /// Queues a tokenization of the current scene; supersedes older tokenization requests. Returns the
     /// job id carried by the signals. withSuperpoints computes superpoints for kNN/ball too (display).
     quint64 requestTokenization(const TokenizationParams& params, bool withSuperpoints = true);
+    /// Queues WFPS runs for each γ (in [0, 1]) with the sampling parameters of params, on the superpoints
+    /// of params.superpoints (cached by the pipeline: only WFPS runs per γ). Supersedes older sweeps.
+    quint64 requestGammaSweep(const TokenizationParams& params, const std::vector<double>& gammas);
     /// Cancels the running job and drops the queued ones.
     void cancelAll();
-    /// Id of the newest job requested so far (0 before any).
-    quint64 latestJob() const { return lastId_; }
+    /// Id of the newest tokenization requested so far (0 before any).
+    quint64 latestJob() const { return lastTokenizationId_; }
+    /// Id of the newest γ sweep requested so far (0 before any).
+    quint64 latestGammaSweep() const { return lastSweepId_; }
 
 signals:
     void jobStarted(quint64 job);
     /// Fraction in [0, 1] of the running job.
     void progress(quint64 job, double fraction);
     void tokenizationFinished(quint64 job, std::shared_ptr<const s4::gui::TokenizationOutcome> outcome);
+    void gammaSweepFinished(quint64 job, std::shared_ptr<const s4::gui::GammaSweepOutcome> outcome);
     /// message is a sentence from the core (s4::Error::what()).
     void failed(quint64 job, const QString& message);
     /// The job was superseded or cancelled before it produced a result.
     void cancelled(quint64 job);
 
 private:
+    /// Queues job, superseding queued and running jobs of the same kind; returns its id.
+    quint64 enqueue(CoreJob job);
+
     QThread* thread_ = nullptr;
     std::shared_ptr<CoreWorkerQueue> queue_;
     QObject* executor_ = nullptr;  ///< lives on thread_
     quint64 lastId_ = 0;
+    quint64 lastTokenizationId_ = 0;
+    quint64 lastSweepId_ = 0;
 };
 
 }  // namespace s4::gui
 
 Q_DECLARE_METATYPE(std::shared_ptr<const s4::gui::TokenizationOutcome>)
+Q_DECLARE_METATYPE(std::shared_ptr<const s4::gui::GammaSweepOutcome>)

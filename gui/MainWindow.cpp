@@ -4,6 +4,8 @@
 #include "core/common/Log.h"
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
+#include "gui/AnchorOverlay.h"
+#include "gui/GammaSweepView.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/PointDescription.h"
 #include "gui/SampleScene.h"
@@ -57,6 +59,10 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     viewport_ = new PointCloudViewport(this);
     viewport_->setObjectName("viewport");
     setCentralWidget(viewport_);
+    // The picked point: one cyan glyph, larger than an anchor so it stays visible on top of one.
+    pickMarker_ = std::make_unique<AnchorOverlay>(viewport_);
+    pickMarker_->setColor(0, 230, 255);
+    pickMarker_->setGlyphSize(14.0f);
 
     scenePanel_ = new ScenePanel(this);
     scenePanel_->setMinimumWidth(280);
@@ -78,6 +84,10 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     tokenizationPanel_ = new TokenizationPanel(this);
     tokenizationPanel_->setMinimumWidth(300);
     addPanel(tr("Tokenization"), tokenizationPanel_)->setObjectName("tokenizationDock");
+    // A new result changes the picked point's superpoint and patch: refresh its description.
+    connect(tokenizationPanel_, &TokenizationPanel::resultShown, this, [this] {
+        if (pickedPoint_) onPointPicked(*pickedPoint_);
+    });
     resize(1400, 900);
     if (options_.persistSettings) restoreSettings();
     rebuildRecentMenu();
@@ -148,6 +158,11 @@ void MainWindow::createActions() {
     smallerPointsAction_->setShortcut(QKeySequence(Qt::Key_Minus));
     connect(smallerPointsAction_, &QAction::triggered, this, [this] { pointSizeSpin_->stepDown(); });
 
+    gammaSweepAction_ = new QAction(tr("γ &Sweep…"), this);
+    gammaSweepAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    gammaSweepAction_->setStatusTip(tr("WFPS anchors for several γ side by side, with one shared camera"));
+    connect(gammaSweepAction_, &QAction::triggered, this, &MainWindow::showGammaSweep);
+
     shortcutsAction_ = new QAction(tr("&Keyboard Shortcuts"), this);
     shortcutsAction_->setShortcut(QKeySequence::HelpContents);
     connect(shortcutsAction_, &QAction::triggered, this, &MainWindow::showShortcuts);
@@ -179,6 +194,7 @@ void MainWindow::createMenus() {
     viewMenu_->addAction(largerPointsAction_);
     viewMenu_->addAction(smallerPointsAction_);
     viewMenu_->addSeparator();
+    viewMenu_->addAction(gammaSweepAction_);
     panelsMenu_ = viewMenu_->addMenu(tr("&Panels"));
     panelsMenu_->addAction(sceneDock_->toggleViewAction());
 
@@ -301,6 +317,8 @@ void MainWindow::endLoadUi() {
 void MainWindow::onSceneLoaded(std::shared_ptr<Scene> scene) {
     endLoadUi();
     scene_ = std::move(scene);
+    pickedPoint_.reset();
+    pickMarker_->setAnchors({});
     scenePanel_->showScene(scene_.get());
     viewport_->setScene(scene_);
     saveAsAction_->setEnabled(true);
@@ -351,7 +369,31 @@ void MainWindow::onLoadCancelled(const QString& path) {
 }
 
 void MainWindow::onPointPicked(std::size_t index) {
-    if (scene_) statusText_->setText(QString::fromStdString(describePoint(*scene_, index)));
+    if (!scene_ || index >= scene_->pointCount()) return;
+    pickedPoint_ = index;
+    pickMarker_->setAnchors({scene_->positions[index]});
+    pickMarker_->setVisible(true);
+    std::string text = describePoint(*scene_, index);
+    // Only a result of the scene on screen describes this point.
+    if (const auto outcome = tokenizationPanel_->outcome(); outcome && outcome->scene == scene_) {
+        static const std::vector<std::int32_t> kNone;
+        const auto& superpoints = outcome->result.superpoints;
+        text +=
+            describeTokenMembership(superpoints ? superpoints->labels : kNone, outcome->patchOfPoint, index);
+    }
+    statusText_->setText(QString::fromStdString(text));
+}
+
+GammaSweepView* MainWindow::gammaSweepView() {
+    if (!gammaSweep_) gammaSweep_ = new GammaSweepView(this, tokenizationPanel_);
+    return gammaSweep_;
+}
+
+void MainWindow::showGammaSweep() {
+    GammaSweepView* view = gammaSweepView();
+    view->show();
+    view->raise();
+    view->recompute();
 }
 
 bool MainWindow::setColorSpec(const ColorSpec& spec) {
@@ -487,7 +529,8 @@ void MainWindow::showShortcuts() {
            "<tr><td><b>Shift + left drag</b>, <b>middle drag</b></td><td>pan</td></tr>"
            "<tr><td><b>Wheel</b>, <b>right drag</b></td><td>zoom</td></tr>"
            "<tr><td><b>Ctrl + left drag</b></td><td>spin around the view axis</td></tr>"
-           "<tr><td><b>Click</b></td><td>inspect a point (status bar)</td></tr>"
+           "<tr><td><b>Click</b></td><td>inspect a point, its superpoint and patch</td></tr>"
+           "<tr><td><b>Ctrl+G</b></td><td>γ sweep window</td></tr>"
            "<tr><td><b>R</b></td><td>reset camera</td></tr>"
            "<tr><td><b>T / F / S / I</b></td><td>top / front / side / isometric view</td></tr>"
            "<tr><td><b>+ / −</b></td><td>larger / smaller points</td></tr>"

@@ -25,6 +25,8 @@ class QSpinBox;
 
 namespace s4::gui {
 
+class AnchorOverlay;
+class GammaSweepView;
 class PointCloudViewport;
 class ScenePanel;
 class SceneLoader;
@@ -55,6 +57,12 @@ public:
     PointCloudViewport* viewport() const { return viewport_; }
     ScenePanel* scenePanel() const { return scenePanel_; }
     TokenizationPanel* tokenizationPanel() const { return tokenizationPanel_; }
+    /// The γ sweep window (created on first use, hidden until showGammaSweep()).
+    GammaSweepView* gammaSweepView();
+    /// Shows the γ sweep window and starts its computation for the current scene and panel settings.
+    void showGammaSweep();
+    /// Index of the last picked point of the current scene (highlighted in the viewport), if any.
+    std::optional<std::size_t> pickedPoint() const { return pickedPoint_; }
     /// Adds a dockable panel and its show/hide entry in the View menu.
     QDockWidget* addPanel(const QString& title, QWidget* panel,
                           Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
@@ -100,6 +108,10 @@ private:
     void applyColors();
 
     Options options_;
+    std::unique_ptr<AnchorOverlay> pickMarker_;
+    std::optional<std::size_t> pickedPoint_;
+    GammaSweepView* gammaSweep_ = nullptr;
+    QAction* gammaSweepAction_ = nullptr;
     PointCloudViewport* viewport_ = nullptr;
     ScenePanel* scenePanel_ = nullptr;
     QDockWidget* sceneDock_ = nullptr;

@@ -30,4 +30,15 @@ std::string describePoint(const Scene& scene, std::size_t index) {
     return text;
 }
 
+std::string describeTokenMembership(const std::vector<std::int32_t>& superpointOfPoint,
+                                    const std::vector<std::int32_t>& patchOfPoint, std::size_t index) {
+    if (index >= superpointOfPoint.size() && index >= patchOfPoint.size()) return {};
+    std::string text = " | token: superpoint ";
+    text += index < superpointOfPoint.size() ? std::to_string(superpointOfPoint[index]) : "–";
+    text += ", patch ";
+    const bool inPatch = index < patchOfPoint.size() && patchOfPoint[index] >= 0;
+    text += inPatch ? std::to_string(patchOfPoint[index]) : "none";
+    return text;
+}
+
 }  // namespace s4::gui

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/common/Log.h"
 #include "gui/ColorModes.h"
+#include "gui/GammaSweepView.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/SampleScene.h"
@@ -30,7 +31,7 @@ void printError(const QString& message) {
     std::fprintf(stderr, "error: %s\n", qPrintable(message));
 }
 
-bool saveScreenshot(MainWindow& window, const QString& path) {
+bool saveScreenshot(QWidget& window, const QString& path) {
     // grab() composes the whole window as the user sees it, the GL viewport included.
     const QImage image = window.grab().toImage();
     QSaveFile out(path);
@@ -89,13 +90,17 @@ void prepareGuiEnvironment() {
 int runStudio(int& argc, char** argv, const StudioOptions& options) {
     std::optional<ColorSpec> view;
     std::optional<TokenizationLayerView> layerView = tokenizationLayerView(options.view);
-    if (!options.view.empty() && !layerView) {
+    // "sweep": the γ sweep window instead of the main window.
+    const bool sweepView = options.view == "sweep";
+    if (!options.view.empty() && !layerView && !sweepView) {
         view = parseColorSpec(options.view);
         if (!view) {
             QStringList names;
             for (const auto& n : colorModeNames()) names << QString::fromStdString(n);
-            names << "anchors"
-                  << "patches";
+            names << "superpoints"
+                  << "anchors"
+                  << "patches"
+                  << "sweep";
             printError(QString("--view '%1' is not a view; use one of: %2")
                            .arg(QString::fromStdString(options.view), names.join(", ")));
             return 2;
@@ -169,6 +174,27 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
                      .arg(QString::fromStdString(options.view),
                           QString::fromStdString(window.scene()->source.path)));
             if (scripted) return;
+        }
+        if (sweepView) {
+            // The sweep window is grabbed once every panel has its anchors and has drawn them.
+            GammaSweepView* sweep = window.gammaSweepView();
+            if (!screenshot.isEmpty() || scripted) {
+                connectOnce(sweep, &GammaSweepView::sweepShown, &window, [&, sweep] {
+                    PointCloudViewport* last = sweep->panelViewport(sweep->panelCount() - 1);
+                    connectOnce(last, &PointCloudViewport::frameRendered, &window, [&, sweep] {
+                        QTimer::singleShot(0, &window, [&, sweep] {
+                            if (!screenshot.isEmpty() && !saveScreenshot(*sweep, screenshot)) exitCode = 1;
+                            if (scripted) QApplication::exit(exitCode);
+                        });
+                    });
+                    last->update();
+                });
+                QObject::connect(sweep, &GammaSweepView::sweepFailed, &window, [&](const QString& message) {
+                    if (scripted) fail(QString("gamma sweep failed: %1").arg(message));
+                });
+            }
+            window.showGammaSweep();
+            return;
         }
         if (screenshot.isEmpty() && !scripted) return;
         // A tokenization layer is only on screen once the worker's result arrived.

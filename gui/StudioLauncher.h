@@ -9,7 +9,8 @@ namespace s4::gui {
 struct StudioOptions {
     std::string openFile;              ///< scene to open at start (empty: the bundled sample scene)
     std::string view;                  ///< initial colour mode ("rgb", ...) or tokenization layer
-                                       ///< ("superpoints", "anchors", "patches")
+                                       ///< ("superpoints", "anchors", "patches"), or "sweep":
+                                       ///< the γ sweep window (its screenshot shows that window)
     std::string screenshot;            ///< PNG path to save once the scene is shown
     bool exitAfterScreenshot = false;  ///< quit after saving the screenshot (or after the scene is shown)
     /// WFPS γ of the tokenization panel in [0, 1]; NaN keeps the panel's default.
