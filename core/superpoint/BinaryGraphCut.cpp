@@ -4,6 +4,8 @@
 
 #include <boost/graph/boykov_kolmogorov_max_flow.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/iterator/counting_iterator.hpp>
+#include <boost/iterator/transform_iterator.hpp>
 #include <boost/property_map/property_map.hpp>
 
 #include <algorithm>
@@ -15,30 +17,71 @@ namespace s4 {
 
 namespace {
 
-// Arc numbering (every arc's reverse is arc ^ 1, which Boykov–Kolmogorov needs):
+// Arc numbering of the input list (every undirected edge and terminal link as a pair of opposite arcs):
 //   2e, 2e+1            the two directions of undirected edge e;
 //   2E + 4i + {0,1}     source → i and its reverse i → source;
 //   2E + 4i + {2,3}     i → sink and its reverse sink → i.
-struct ArcId {
-    std::uint32_t id;
-};
-
-using FlowGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, ArcId,
+// Boost's CSR construction sorts the arcs by source with a stable counting sort, so the CSR index of
+// every arc follows from the per-vertex arc counts; nothing per arc beyond the CSR itself is stored
+// except the reverse index and one residual capacity.
+using FlowGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                      boost::no_property, std::uint32_t, std::uint32_t>;
 using Vertex = boost::graph_traits<FlowGraph>::vertex_descriptor;
 using Arc = boost::graph_traits<FlowGraph>::edge_descriptor;
+using ArcEnds = std::pair<std::uint32_t, std::uint32_t>;
+
+// Endpoints of input arc `id` (numbering above), computed on the fly so the arc list is never stored.
+struct ArcOfId {
+    const std::uint32_t* source = nullptr;
+    const std::uint32_t* target = nullptr;
+    std::uint32_t edgeCount = 0;
+    std::uint32_t vertexCount = 0;
+    ArcEnds operator()(std::uint32_t id) const {
+        if (id < 2 * edgeCount) {
+            const std::uint32_t e = id / 2;
+            return id % 2 == 0 ? ArcEnds(source[e], target[e]) : ArcEnds(target[e], source[e]);
+        }
+        const std::uint32_t t = id - 2 * edgeCount, i = t / 4;
+        const std::uint32_t s = vertexCount, k = vertexCount + 1;
+        switch (t % 4) {
+        case 0: return {s, i};
+        case 1: return {i, s};
+        case 2: return {i, k};
+        default: return {k, i};
+        }
+    }
+};
+
+// Reverse arc of a CSR arc: the reverse starts where the arc ends; its CSR index is tabulated.
+struct ReverseArcMap {
+    using key_type = Arc;
+    using value_type = Arc;
+    using reference = Arc;
+    using category = boost::readable_property_map_tag;
+    const FlowGraph* graph = nullptr;
+    const std::uint32_t* reverse = nullptr;
+    friend Arc get(const ReverseArcMap& m, const Arc& a) {
+        return Arc(boost::target(a, *m.graph), m.reverse[a.idx]);
+    }
+};
 
 }  // namespace
 
 struct BinaryGraphCut::Impl {
     FlowGraph graph;
-    std::vector<std::uint32_t> csrIndexOfArc;  // our arc number → CSR edge index
-    std::vector<double> capacity;              // by CSR edge index
-    std::vector<double> residual;
-    std::vector<Arc> reverse;
-    std::vector<Arc> predecessor;  // by vertex
+    std::vector<std::uint32_t> rowStart;       // CSR row starts (n + 3), kept to address terminal arcs
+    std::vector<std::uint32_t> edgeArc;        // CSR index of arcs 2e, 2e+1
+    std::vector<std::uint32_t> reverse;        // by CSR index: CSR index of the reverse arc
+    std::vector<double> residual;              // by CSR index; also the capacity map (read once, at start)
+    std::vector<Arc> predecessor;              // by vertex
     std::vector<boost::default_color_type> color;
     std::vector<long> distance;
+
+    std::uint32_t sourceArc(std::size_t i) const { return rowStart[rowStart.size() - 3] + std::uint32_t(i); }
+    std::uint32_t sinkArc(std::size_t i) const { return rowStart[rowStart.size() - 2] + std::uint32_t(i); }
+    // A vertex's row ends with its arcs to the source, then to the sink (they come last in the input).
+    std::uint32_t toSourceArc(std::size_t i) const { return rowStart[i + 1] - 2; }
+    std::uint32_t toSinkArc(std::size_t i) const { return rowStart[i + 1] - 1; }
 };
 
 BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uint32_t> edgeSource,
@@ -54,41 +97,46 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
             throw InvalidArgument("graph cut: edge " + std::to_string(e) + " names a vertex outside 0.." +
                                   std::to_string(vertexCount) + "-1");
     }
-    const auto source = std::uint32_t(vertexCount);
-    const auto sink = std::uint32_t(vertexCount + 1);
     const std::size_t arcCount = 2 * edgeCount_ + 4 * vertexCount;
-
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> arcs;
-    std::vector<ArcId> ids;
-    arcs.reserve(arcCount);
-    ids.reserve(arcCount);
-    auto addPair = [&](std::uint32_t a, std::uint32_t b) {
-        ids.push_back({std::uint32_t(arcs.size())});
-        arcs.emplace_back(a, b);
-        ids.push_back({std::uint32_t(arcs.size())});
-        arcs.emplace_back(b, a);
-    };
-    for (std::size_t e = 0; e < edgeCount_; ++e) addPair(edgeSource[e], edgeTarget[e]);
-    for (std::uint32_t i = 0; i < vertexCount; ++i) {
-        addPair(source, i);
-        addPair(i, sink);
-    }
+    const ArcOfId arcOfId{edgeSource.data(), edgeTarget.data(), std::uint32_t(edgeCount_),
+                          std::uint32_t(vertexCount)};
+    const auto first = boost::make_transform_iterator(boost::counting_iterator<std::uint32_t>(0), arcOfId);
+    const auto last = boost::make_transform_iterator(
+        boost::counting_iterator<std::uint32_t>(std::uint32_t(arcCount)), arcOfId);
 
     Impl& m = *impl_;
-    m.graph = FlowGraph(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), ids.begin(),
-                        vertexCount + 2);
-    m.csrIndexOfArc.assign(arcCount, 0);
-    std::vector<Arc> arcOfId(arcCount);
-    for (auto [it, end] = boost::edges(m.graph); it != end; ++it) {
-        const Arc arc = *it;
-        const std::uint32_t id = m.graph[arc].id;
-        m.csrIndexOfArc[id] = arc.idx;  // CSR edge index, what the edge_index map returns
-        arcOfId[id] = arc;
+    m.graph = FlowGraph(boost::edges_are_unsorted_multi_pass, first, last, vertexCount + 2);
+
+    // Replay the stable counting sort: arcs of one source keep their input order.
+    m.rowStart.assign(vertexCount + 3, 0);
+    for (std::size_t e = 0; e < edgeCount_; ++e) {
+        ++m.rowStart[edgeSource[e] + 1];
+        ++m.rowStart[edgeTarget[e] + 1];
     }
-    m.capacity.assign(arcCount, 0.0);
-    m.residual.assign(arcCount, 0.0);
+    for (std::size_t i = 0; i < vertexCount; ++i) m.rowStart[i + 1] += 2;
+    m.rowStart[vertexCount + 1] += std::uint32_t(vertexCount);
+    m.rowStart[vertexCount + 2] += std::uint32_t(vertexCount);
+    for (std::size_t v = 0; v < vertexCount + 2; ++v) m.rowStart[v + 1] += m.rowStart[v];
+    m.edgeArc.resize(2 * edgeCount_);
     m.reverse.resize(arcCount);
-    for (std::size_t id = 0; id < arcCount; ++id) m.reverse[m.csrIndexOfArc[id]] = arcOfId[id ^ 1];
+    {
+        std::vector<std::uint32_t> cursor(m.rowStart.begin(), m.rowStart.begin() + vertexCount);
+        for (std::size_t e = 0; e < edgeCount_; ++e) {
+            m.edgeArc[2 * e] = cursor[edgeSource[e]]++;
+            m.edgeArc[2 * e + 1] = cursor[edgeTarget[e]]++;
+            m.reverse[m.edgeArc[2 * e]] = m.edgeArc[2 * e + 1];
+            m.reverse[m.edgeArc[2 * e + 1]] = m.edgeArc[2 * e];
+        }
+    }
+    for (std::size_t i = 0; i < vertexCount; ++i) {
+        m.reverse[m.sourceArc(i)] = m.toSourceArc(i);
+        m.reverse[m.toSourceArc(i)] = m.sourceArc(i);
+        m.reverse[m.toSinkArc(i)] = m.sinkArc(i);
+        m.reverse[m.sinkArc(i)] = m.toSinkArc(i);
+    }
+    if (boost::num_edges(m.graph) != arcCount)
+        throw InvalidArgument("graph cut: the flow graph does not have the expected arcs");
+    m.residual.assign(arcCount, 0.0);
     m.predecessor.resize(vertexCount + 2);
     m.color.resize(vertexCount + 2);
     m.distance.resize(vertexCount + 2);
@@ -107,28 +155,28 @@ double BinaryGraphCut::solve(std::span<const double> cost0, std::span<const doub
         const double c = edgeCost[e];
         if (!(c >= 0.0) || !std::isfinite(c))
             throw InvalidArgument("graph cut: edge cost " + std::to_string(e) + " is negative or not finite");
-        m.capacity[m.csrIndexOfArc[2 * e]] = c;
-        m.capacity[m.csrIndexOfArc[2 * e + 1]] = c;
+        m.residual[m.edgeArc[2 * e]] = c;
+        m.residual[m.edgeArc[2 * e + 1]] = c;
     }
-    const std::size_t base = 2 * edgeCount_;
     for (std::size_t i = 0; i < vertexCount_; ++i) {
         if (!std::isfinite(cost0[i]) || !std::isfinite(cost1[i]))
             throw InvalidArgument("graph cut: unary cost of vertex " + std::to_string(i) + " is not finite");
         // A vertex on the sink side (label 1) cuts source → i; on the source side (label 0), i → sink.
         const double low = std::min(cost0[i], cost1[i]);
         constant += low;
-        m.capacity[m.csrIndexOfArc[base + 4 * i + 0]] = cost1[i] - low;
-        m.capacity[m.csrIndexOfArc[base + 4 * i + 1]] = 0.0;
-        m.capacity[m.csrIndexOfArc[base + 4 * i + 2]] = cost0[i] - low;
-        m.capacity[m.csrIndexOfArc[base + 4 * i + 3]] = 0.0;
+        m.residual[m.sourceArc(i)] = cost1[i] - low;
+        m.residual[m.toSourceArc(i)] = 0.0;
+        m.residual[m.toSinkArc(i)] = cost0[i] - low;
+        m.residual[m.sinkArc(i)] = 0.0;
     }
 
+    // Boykov–Kolmogorov reads the capacity map only to initialise the residuals (residual := capacity),
+    // so one array holding the capacities serves as both.
     const auto edgeIndex = boost::get(boost::edge_index, m.graph);
     const auto vertexIndex = boost::get(boost::vertex_index, m.graph);
+    const auto residual = boost::make_iterator_property_map(m.residual.begin(), edgeIndex);
     const double flow = boost::boykov_kolmogorov_max_flow(
-        m.graph, boost::make_iterator_property_map(m.capacity.begin(), edgeIndex),
-        boost::make_iterator_property_map(m.residual.begin(), edgeIndex),
-        boost::make_iterator_property_map(m.reverse.begin(), edgeIndex),
+        m.graph, residual, residual, ReverseArcMap{&m.graph, m.reverse.data()},
         boost::make_iterator_property_map(m.predecessor.begin(), vertexIndex),
         boost::make_iterator_property_map(m.color.begin(), vertexIndex),
         boost::make_iterator_property_map(m.distance.begin(), vertexIndex), vertexIndex, Vertex(vertexCount_),

@@ -27,8 +27,7 @@ public:
           n_(graph.vertexCount),
           d_(dim),
           params_(params),
-          rho_(params.regularization),
-          adjacency_(buildAdjacency(graph)) {
+          rho_(params.regularization) {
         weight_.assign(n_, 1.0);
         for (std::size_t i = 0; i < nodeWeights.size(); ++i) weight_[i] = nodeWeights[i];
     }
@@ -37,7 +36,7 @@ public:
         CutPursuitResult result;
         // Start: one component per connected component of the graph.
         std::vector<std::int64_t> key(n_, 0);
-        componentCount_ = connectedComponentsByKey(adjacency_, key, component_);
+        componentCount_ = connectedComponentsByKey(graph_, key, component_);
         saturated_.assign(componentCount_, 0);
         updateStatistics();
         double energy = totalEnergy();
@@ -227,29 +226,52 @@ private:
             std::vector<double> edgeCost, cost0, cost1;
             std::unique_ptr<BinaryGraphCut> cut;
         };
+        // Exact sizes first, so no list grows past what it holds.
         std::vector<FlowGroup> group(groups);
-        std::vector<std::uint32_t> local(n_, UINT32_MAX);
-        for (std::size_t c = 0; c < componentCount_; ++c)
-            if (active[c])
-                for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
-                    auto& g = group[groupOf[c]];
-                    local[members[k]] = std::uint32_t(g.vertices.size());
-                    g.vertices.push_back(members[k]);
-                }
-        for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
-            const auto u = graph_.edgeSource[e], v = graph_.edgeTarget[e];
-            const auto cu = std::size_t(component_[u]);
-            if (cu == std::size_t(component_[v]) && active[cu]) {
-                auto& g = group[groupOf[cu]];
-                g.source.push_back(local[u]);
-                g.target.push_back(local[v]);
-                g.edgeCost.push_back(rho_ * graph_.edgeWeight[e]);
+        {
+            std::vector<std::size_t> vertexCount(groups, 0), edgeCount(groups, 0);
+            for (std::size_t c = 0; c < componentCount_; ++c)
+                if (active[c]) vertexCount[groupOf[c]] += start[c + 1] - start[c];
+            for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
+                const auto cu = std::size_t(component_[graph_.edgeSource[e]]);
+                if (cu == std::size_t(component_[graph_.edgeTarget[e]]) && active[cu])
+                    ++edgeCount[groupOf[cu]];
+            }
+            for (std::size_t k = 0; k < groups; ++k) {
+                group[k].vertices.reserve(vertexCount[k]);
+                group[k].source.reserve(edgeCount[k]);
+                group[k].target.reserve(edgeCount[k]);
+                group[k].edgeCost.reserve(edgeCount[k]);
             }
         }
+        {
+            std::vector<std::uint32_t> local(n_, UINT32_MAX);
+            for (std::size_t c = 0; c < componentCount_; ++c)
+                if (active[c])
+                    for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
+                        auto& g = group[groupOf[c]];
+                        local[members[k]] = std::uint32_t(g.vertices.size());
+                        g.vertices.push_back(members[k]);
+                    }
+            for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
+                const auto u = graph_.edgeSource[e], v = graph_.edgeTarget[e];
+                const auto cu = std::size_t(component_[u]);
+                if (cu == std::size_t(component_[v]) && active[cu]) {
+                    auto& g = group[groupOf[cu]];
+                    g.source.push_back(local[u]);
+                    g.target.push_back(local[v]);
+                    g.edgeCost.push_back(rho_ * graph_.edgeWeight[e]);
+                }
+            }
+        }
+        std::vector<std::uint32_t>().swap(members);
+        std::vector<std::uint32_t>().swap(groupOf);
         std::vector<double> center, sideMass;
         auto solveGroup = [&](FlowGroup& g) {
             if (!g.cut) {
                 g.cut = std::make_unique<BinaryGraphCut>(g.vertices.size(), g.source, g.target);
+                std::vector<std::uint32_t>().swap(g.source);  // the cut keeps its own arc tables
+                std::vector<std::uint32_t>().swap(g.target);
                 g.cost0.resize(g.vertices.size());
                 g.cost1.resize(g.vertices.size());
             }
@@ -272,6 +294,7 @@ private:
                 },
                 1);
         }
+        std::vector<FlowGroup>().swap(group);  // the flow graphs are done with: free them before the tallies
 
         // Keep a split only if it lowers the component's energy. The side means bound the energy of
         // the final pieces from above (each piece is a connected part of a side and gets its own mean).
@@ -309,7 +332,7 @@ private:
             key[i] = std::int64_t(c) * 2 + (accepted[c] ? side[i] : 0);
         }
         std::vector<std::int32_t> next;
-        const std::size_t nextCount = connectedComponentsByKey(adjacency_, key, next);
+        const std::size_t nextCount = connectedComponentsByKey(graph_, key, next);
         std::vector<std::uint8_t> nextSaturated(nextCount, 0);
         for (std::size_t i = 0; i < n_; ++i) {
             const auto c = std::size_t(component_[i]);
@@ -430,7 +453,6 @@ private:
     std::size_t n_, d_;
     CutPursuitParams params_;
     double rho_;
-    Adjacency adjacency_;
     std::vector<double> weight_;
     std::vector<std::int32_t> component_;
     std::size_t componentCount_ = 0;

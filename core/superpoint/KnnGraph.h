@@ -20,4 +20,9 @@ enum class EdgeWeighting {
 WeightedGraph buildKnnGraph(const NeighborLists& neighbours, EdgeWeighting weighting,
                             double* meanLength = nullptr);
 
+/// The same from only the first `columns` neighbours of each row (all of them if columns ≥ k), so a
+/// wider kNN query can serve the graph without a copy of its first columns.
+WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting,
+                            double* meanLength = nullptr);
+
 }  // namespace s4

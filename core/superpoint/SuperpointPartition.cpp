@@ -78,44 +78,38 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     if (n == 0) return out;
 
     // One kNN query serves the normals (the point and its k − 1 nearest others) and the adjacency graph
-    // (the first graphNeighbours columns); it is counted in the graph time.
+    // (the first graphNeighbours columns); it is counted in the graph time. Every intermediate is released
+    // as soon as its consumer is done: the cut pursuit that follows is the memory peak of the stage.
     auto start = std::chrono::steady_clock::now();
-    const NeighborLists nb = knnAll(scene.positions, std::max(params.normals.k - 1, params.graphNeighbours),
-                                    SelfMatch::Exclude, params.threads);
+    NeighborLists nb = knnAll(scene.positions, std::max(params.normals.k - 1, params.graphNeighbours),
+                              SelfMatch::Exclude, params.threads);
     double knnSeconds = secondsSince(start);
     start = std::chrono::steady_clock::now();
-    NormalParams normalParams = params.normals;
-    normalParams.threads = params.threads;
-    const auto normals = normalsFromNeighbours(scene.positions, nb, normalParams, progress.sub(0.0, 0.15));
-    EigenFeatureParams eigenParams = params.eigenFeatures;
-    eigenParams.threads = params.threads;
-    const auto shape = runEigenFeatures(scene.positions, eigenParams, progress.sub(0.15, 0.35));
-    const AttributeArray* color = scene.find(attr::kColor);
-    const std::uint8_t* rgb =
-        color != nullptr && color->type() == ScalarType::UInt8 && color->components() == 3
-            ? color->data<std::uint8_t>()
-            : nullptr;
+    std::size_t dim = 0;
+    std::vector<float> features;
+    {
+        NormalParams normalParams = params.normals;
+        normalParams.threads = params.threads;
+        const auto normals =
+            normalsFromNeighbours(scene.positions, nb, normalParams, progress.sub(0.0, 0.15));
+        EigenFeatureParams eigenParams = params.eigenFeatures;
+        eigenParams.threads = params.threads;
+        const auto shape = runEigenFeatures(scene.positions, eigenParams, progress.sub(0.15, 0.35));
+        const AttributeArray* color = scene.find(attr::kColor);
+        const std::uint8_t* rgb =
+            color != nullptr && color->type() == ScalarType::UInt8 && color->components() == 3
+                ? color->data<std::uint8_t>()
+                : nullptr;
+        features = superpointFeatures(normals, shape.values, rgb, params, dim);
+    }
     out.timings.features = secondsSince(start);
 
     progress.check();
     start = std::chrono::steady_clock::now();
-    NeighborLists graphNb;
-    graphNb.queries = nb.queries;
-    graphNb.k = std::min(nb.k, params.graphNeighbours);
-    graphNb.indices.resize(nb.queries * std::size_t(graphNb.k));
-    graphNb.sqDistances.resize(graphNb.indices.size());
-    for (std::size_t i = 0; i < nb.queries; ++i) {
-        std::copy_n(nb.indicesOf(i), graphNb.k, graphNb.indices.data() + i * std::size_t(graphNb.k));
-        std::copy_n(nb.sqDistancesOf(i), graphNb.k, graphNb.sqDistances.data() + i * std::size_t(graphNb.k));
-    }
-    const WeightedGraph graph = buildKnnGraph(graphNb, params.edgeWeighting);
+    const WeightedGraph graph = buildKnnGraph(nb, params.graphNeighbours, params.edgeWeighting);
+    nb = NeighborLists{};
     out.timings.graph = knnSeconds + secondsSince(start);
     progress.report(0.4);
-
-    start = std::chrono::steady_clock::now();
-    std::size_t dim = 0;
-    const std::vector<float> features = superpointFeatures(normals, shape.values, rgb, params, dim);
-    out.timings.features += secondsSince(start);
 
     start = std::chrono::steady_clock::now();
     CutPursuitParams cp = params.cutPursuit;

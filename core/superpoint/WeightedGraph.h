@@ -20,12 +20,11 @@ struct WeightedGraph {
     void validate() const;
 };
 
-/// Vertex → incident edges, both directions: neighbours of v are neighbour[offset[v] .. offset[v+1]),
-/// reached through edge edge[...] of the WeightedGraph.
+/// Vertex → neighbours (CSR, both directions of every edge): neighbours of v are
+/// neighbour[offset[v] .. offset[v+1]), in edge order.
 struct Adjacency {
     std::vector<std::uint32_t> offset;
     std::vector<std::uint32_t> neighbour;
-    std::vector<std::uint32_t> edge;
 };
 
 /// Builds the adjacency of a (validated) graph.
@@ -35,6 +34,10 @@ Adjacency buildAdjacency(const WeightedGraph& graph);
 /// always "equal key": vertices u, v joined by an edge with key[u] == key[v] are in one component.
 /// Components are numbered 0.. in order of their smallest vertex; returns the component count.
 std::size_t connectedComponentsByKey(const Adjacency& adjacency, const std::vector<std::int64_t>& key,
+                                     std::vector<std::int32_t>& component);
+
+/// The same partition and numbering from the edge list directly (union–find), without an adjacency.
+std::size_t connectedComponentsByKey(const WeightedGraph& graph, const std::vector<std::int64_t>& key,
                                      std::vector<std::int32_t>& component);
 
 /// Renumbers arbitrary labels 0..S-1 in order of each label's smallest vertex; returns S.
