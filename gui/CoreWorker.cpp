@@ -86,16 +86,7 @@ private:
             return;
         }
         post([owner, id] { emit owner->jobStarted(id); });
-        // Core stages report very often; a percent step is all a progress bar can show.
-        auto lastPercent = std::make_shared<int>(-1);
-        const Progress progress(
-            [this, owner, id, lastPercent](double fraction) {
-                const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
-                if (percent == *lastPercent) return;
-                *lastPercent = percent;
-                post([owner, id, fraction] { emit owner->progress(id, fraction); });
-            },
-            job.cancel.asCallback());
+        const Progress progress = jobProgress(job);
         try {
             auto outcome = std::make_shared<TokenizationOutcome>();
             outcome->scene = pipeline_.scene();
@@ -126,6 +117,22 @@ private:
         }
     }
 
+    // Progress of one job: forwarded to the UI as whole percents (core stages report far more often
+    // than a progress bar can show), cancelled through the job's flag.
+    Progress jobProgress(const CoreJob& job) {
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        auto lastPercent = std::make_shared<int>(-1);
+        return Progress(
+            [this, owner, id, lastPercent](double fraction) {
+                const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
+                if (percent == *lastPercent) return;
+                *lastPercent = percent;
+                post([owner, id, fraction] { emit owner->progress(id, fraction); });
+            },
+            job.cancel.asCallback());
+    }
+
     // γ sweep: superpoints from the pipeline's cache (computed once), then one WFPS run per γ. The runs
     // share the first index of the first one, so they differ only by γ.
     void executeSweep(const CoreJob& job) {
@@ -136,15 +143,7 @@ private:
             return;
         }
         post([owner, id] { emit owner->jobStarted(id); });
-        auto lastPercent = std::make_shared<int>(-1);
-        const Progress progress(
-            [this, owner, id, lastPercent](double fraction) {
-                const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
-                if (percent == *lastPercent) return;
-                *lastPercent = percent;
-                post([owner, id, fraction] { emit owner->progress(id, fraction); });
-            },
-            job.cancel.asCallback());
+        const Progress progress = jobProgress(job);
         try {
             auto outcome = std::make_shared<GammaSweepOutcome>();
             outcome->scene = pipeline_.scene();
