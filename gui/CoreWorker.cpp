@@ -81,11 +81,7 @@ private:
         }
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
-        if (job.cancel.isCancelled()) {
-            post([owner, id] { emit owner->cancelled(id); });
-            return;
-        }
-        post([owner, id] { emit owner->jobStarted(id); });
+        if (!beginJob(job)) return;
         const Progress progress = jobProgress(job);
         try {
             auto outcome = std::make_shared<TokenizationOutcome>();
@@ -117,6 +113,18 @@ private:
         }
     }
 
+    // Tells the UI a job starts, or that it was cancelled while it waited (then returns false).
+    bool beginJob(const CoreJob& job) {
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        if (job.cancel.isCancelled()) {
+            post([owner, id] { emit owner->cancelled(id); });
+            return false;
+        }
+        post([owner, id] { emit owner->jobStarted(id); });
+        return true;
+    }
+
     // Progress of one job: forwarded to the UI as whole percents (core stages report far more often
     // than a progress bar can show), cancelled through the job's flag.
     Progress jobProgress(const CoreJob& job) {
@@ -138,11 +146,7 @@ private:
     void executeSweep(const CoreJob& job) {
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
-        if (job.cancel.isCancelled()) {
-            post([owner, id] { emit owner->cancelled(id); });
-            return;
-        }
-        post([owner, id] { emit owner->jobStarted(id); });
+        if (!beginJob(job)) return;
         const Progress progress = jobProgress(job);
         try {
             auto outcome = std::make_shared<GammaSweepOutcome>();
