@@ -14,6 +14,10 @@ namespace s4 {
 
 namespace {
 
+// Queries between two looks at the cancel flag: frequent enough to stop a 10M-point search within a
+// fraction of a second, rare enough to cost nothing.
+constexpr std::size_t kCancelCheckInterval = 4096;
+
 struct Candidate {
     float d2;
     std::int32_t index;
@@ -226,7 +230,8 @@ void KdTree::radius(const Eigen::Vector3f& query, float radius, std::vector<std:
     }
 }
 
-NeighborLists knnQuery(const KdTree& tree, const std::vector<Eigen::Vector3f>& queries, int k, int threads) {
+NeighborLists knnQuery(const KdTree& tree, const std::vector<Eigen::Vector3f>& queries, int k, int threads,
+                       const Progress& progress) {
     checkK(k);
     for (std::size_t i = 0; i < queries.size(); ++i)
         if (!finite(queries[i]))
@@ -239,16 +244,20 @@ NeighborLists knnQuery(const KdTree& tree, const std::vector<Eigen::Vector3f>& q
     out.sqDistances.resize(out.queries * kk);
     if (kk == 0) return out;
     parallelFor(queries.size(), threads, [&](std::size_t b, std::size_t e) {
-        for (std::size_t q = b; q < e; ++q)
+        for (std::size_t q = b; q < e; ++q) {
+            if ((q - b) % kCancelCheckInterval == 0) progress.check();
             tree.knn(queries[q], out.k, out.indices.data() + q * kk, out.sqDistances.data() + q * kk);
+        }
     });
     return out;
 }
 
-NeighborLists knnAll(const std::vector<Eigen::Vector3f>& points, int k, SelfMatch self, int threads) {
+NeighborLists knnAll(const std::vector<Eigen::Vector3f>& points, int k, SelfMatch self, int threads,
+                     const Progress& progress) {
     checkK(k);
     const KdTree tree(points);
-    if (self == SelfMatch::Include) return knnQuery(tree, points, k, threads);
+    progress.check();
+    if (self == SelfMatch::Include) return knnQuery(tree, points, k, threads, progress);
 
     NeighborLists out;
     out.queries = points.size();
@@ -262,6 +271,7 @@ NeighborLists knnAll(const std::vector<Eigen::Vector3f>& points, int k, SelfMatc
         std::vector<std::int32_t> idx(kk + 1);
         std::vector<float> d2(kk + 1);
         for (std::size_t q = b; q < e; ++q) {
+            if ((q - b) % kCancelCheckInterval == 0) progress.check();
             tree.knn(points[q], out.k + 1, idx.data(), d2.data());
             // Drop the query itself; if duplicates pushed it out of the k + 1, drop the farthest instead.
             std::size_t skip = kk;

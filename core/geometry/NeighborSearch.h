@@ -11,6 +11,8 @@
 // brute-force sort (KDTreeFlann breaks ties arbitrarily), float storage with no Eigen::Vector3d copy, no
 // Open3D in this layer. nanoflann (libnanoflann-dev 1.4.3) is not installed here and was not measured.
 
+#include "core/common/Progress.h"
+
 #include <Eigen/Core>
 
 #include <cstddef>
@@ -88,10 +90,12 @@ private:
 /// k nearest neighbours of every point of `points` among `points`, on `threads` threads (0 = all cores).
 /// With SelfMatch::Exclude the point itself is left out (k nearest *other* points); the returned k is
 /// min(k, available points). Throws s4::InvalidArgument for k < 0 or a non-finite point.
-NeighborLists knnAll(const std::vector<Eigen::Vector3f>& points, int k, SelfMatch self, int threads = 0);
+NeighborLists knnAll(const std::vector<Eigen::Vector3f>& points, int k, SelfMatch self, int threads = 0,
+                     const Progress& progress = {});
 
 /// k nearest points of the tree for each query point, on `threads` threads (0 = all cores).
 /// Throws s4::InvalidArgument for k < 0 or a non-finite query.
-NeighborLists knnQuery(const KdTree& tree, const std::vector<Eigen::Vector3f>& queries, int k, int threads = 0);
+NeighborLists knnQuery(const KdTree& tree, const std::vector<Eigen::Vector3f>& queries, int k, int threads = 0,
+                       const Progress& progress = {});
 
 } // namespace s4

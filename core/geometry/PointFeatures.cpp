@@ -48,7 +48,7 @@ std::vector<Eigen::Vector3f> runNormalEstimation(const std::vector<Eigen::Vector
         throw InvalidArgument("normal estimation: k must be at least 1 (got " + std::to_string(params.k) + ")");
     std::vector<Eigen::Vector3f> normals(points.size(), Eigen::Vector3f::UnitZ());
     if (points.empty()) return normals;
-    const NeighborLists nb = knnAll(points, params.k, SelfMatch::Include, params.threads);
+    const NeighborLists nb = knnAll(points, params.k, SelfMatch::Include, params.threads, progress);
     blockedParallel(points.size(), params.threads, progress, [&](std::size_t i) {
         const std::int32_t* idx = nb.indicesOf(i);
         if (nb.k < 3) return;
@@ -152,7 +152,7 @@ EigenFeatures runEigenFeatures(const std::vector<Eigen::Vector3f>& points, const
     anchorPositions.reserve(out.anchors.size());
     for (const std::int32_t a : out.anchors) anchorPositions.push_back(points[static_cast<std::size_t>(a)]);
     const KdTree tree(anchorPositions);
-    const NeighborLists nb = knnQuery(tree, points, params.k, params.threads);
+    const NeighborLists nb = knnQuery(tree, points, params.k, params.threads, progress);
     progress.check();
 
     blockedParallel(points.size(), params.threads, progress.sub(0.6, 1.0), [&](std::size_t i) {

@@ -82,7 +82,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     // as soon as its consumer is done: the cut pursuit that follows is the memory peak of the stage.
     auto start = std::chrono::steady_clock::now();
     NeighborLists nb = knnAll(scene.positions, std::max(params.normals.k - 1, params.graphNeighbours),
-                              SelfMatch::Exclude, params.threads);
+                              SelfMatch::Exclude, params.threads, progress);
     double knnSeconds = secondsSince(start);
     start = std::chrono::steady_clock::now();
     std::size_t dim = 0;

@@ -126,6 +126,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, KdTree{pts});
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, knnAll(pts, 1, SelfMatch::Include));
     }
+
+    void cancelledSearchesStopWithCancelled() {
+        std::vector<Eigen::Vector3f> points;
+        for (int i = 0; i < 20000; ++i) points.push_back({float(i % 100), float(i / 100), 0.0f});
+        CancelFlag flag;
+        flag.cancel();
+        const Progress cancelled({}, flag.asCallback());
+        QVERIFY_THROWS_EXCEPTION(Cancelled, knnAll(points, 8, SelfMatch::Exclude, 2, cancelled));
+        QVERIFY_THROWS_EXCEPTION(Cancelled, knnAll(points, 8, SelfMatch::Include, 2, cancelled));
+        const KdTree tree(points);
+        QVERIFY_THROWS_EXCEPTION(Cancelled, knnQuery(tree, points, 8, 2, cancelled));
+        // Not cancelled: the same call completes.
+        QCOMPARE(knnAll(points, 8, SelfMatch::Exclude, 2, Progress()).queries, points.size());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNeighborSearch)
