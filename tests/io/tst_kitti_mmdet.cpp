@@ -34,14 +34,7 @@ std::vector<T> readRaw(const fs::path& path) {
     return values;
 }
 
-std::string errorOf(const fs::path& path, const ReadOptions& options = {}) {
-    try {
-        readScene(path, options);
-    } catch (const IoError& e) {
-        return e.what();
-    }
-    return {};
-}
+std::string errorOf(const fs::path& path, const ReadOptions& options = {}) { return test::readError(path, options); }
 
 }  // namespace
 

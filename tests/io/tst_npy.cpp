@@ -200,12 +200,7 @@ private slots:
     void malformedFilesGiveIoError() {
         QFETCH(QByteArray, bytes);
         QFETCH(QString, expected);
-        std::string error;
-        try {
-            readScene(write("bad.npy", bytes.toStdString()));
-        } catch (const IoError& e) {
-            error = e.what();
-        }
+        const std::string error = test::readError(write("bad.npy", bytes.toStdString()));
         QVERIFY2(!error.empty(), "accepted");
         QVERIFY2(QString::fromStdString(error).startsWith(
                      QString::fromStdString(dir_.path().toStdString() + "/bad.npy: ")),

@@ -52,12 +52,7 @@ class TestPcd : public QObject {
         return p;
     }
     std::string errorOf(const std::string& name, const std::string& bytes) {
-        try {
-            readScene(write(name, bytes));
-        } catch (const IoError& e) {
-            return e.what();
-        }
-        return {};
+        return test::readError(write(name, bytes));
     }
 
 private slots:

@@ -28,14 +28,7 @@ class TestS3dis : public QObject {
         return room;
     }
 
-    static std::string errorOf(const fs::path& p) {
-        try {
-            readScene(p);
-        } catch (const IoError& e) {
-            return e.what();
-        }
-        return "accepted";
-    }
+    static std::string errorOf(const fs::path& p) { return test::readError(p); }
 
 private slots:
     void initTestCase() { QVERIFY(dir_.isValid()); }

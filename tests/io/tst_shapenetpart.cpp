@@ -64,14 +64,7 @@ class TestShapeNetPart : public QObject {
     QTemporaryDir dir_;
     fs::path root() const { return fs::path(dir_.path().toStdString()); }
 
-    static std::string errorOf(const fs::path& p) {
-        try {
-            readScene(p);
-        } catch (const IoError& e) {
-            return e.what();
-        }
-        return "accepted";
-    }
+    static std::string errorOf(const fs::path& p) { return test::readError(p); }
 
 private slots:
     void initTestCase() { QVERIFY(dir_.isValid()); }

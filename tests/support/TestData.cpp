@@ -1,5 +1,7 @@
 #include "tests/support/TestData.h"
 
+#include "core/common/Error.h"
+
 #include <QDir>
 #include <QProcess>
 
@@ -31,6 +33,15 @@ StudioRun runStudio(const QStringList& args, int timeoutMs) {
     }
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+std::string readError(const std::filesystem::path& path, const ReadOptions& options) {
+    try {
+        readScene(path, options);
+    } catch (const IoError& e) {
+        return e.what();
+    }
+    return {};
 }
 
 void writeFile(const std::filesystem::path& path, const std::string& bytes) {

@@ -1,6 +1,8 @@
 #pragma once
 // Paths and small helpers shared by the test suites.
 
+#include "core/io/SceneReader.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -26,6 +28,9 @@ struct StudioRun {
 };
 /// Runs the built s4studio with args (logging to a temporary state folder, not the user's).
 StudioRun runStudio(const QStringList& args, int timeoutMs = 300000);
+
+/// The message of the s4::IoError that reading path throws, or "" if it reads.
+std::string readError(const std::filesystem::path& path, const ReadOptions& options = {});
 
 /// Writes bytes to a file (creating folders), replacing it.
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
