@@ -1,5 +1,6 @@
 // The whole superpoint stage (normals + eigen features → kNN graph → ℓ0 cut pursuit → minimum-size
-// merge) on the ScanNet scene (81,369 points), with the default SuperpointParams. Counters give the
+// merge) on the ScanNet scene (81,369 points), with the default SuperpointParams (and, as a reference, with
+// the cut pursuit's flow graphs unbounded, block size 0). Counters give the
 // seconds of each sub-stage (averaged over iterations), the superpoint count and the oracle mIoU, so
 // a speed change can be read against its quality change.
 
@@ -36,10 +37,9 @@ const s4::Scene* scannet() {
     return scene.get();
 }
 
-void BM_SuperpointStageScanNet(benchmark::State& state) {
+void runStage(benchmark::State& state, s4::SuperpointParams params) {
     const s4::Scene* scene = scannet();
     if (!scene) return state.SkipWithError("ScanNet scene not readable (set S4_SHARED_DATA_DIR)");
-    s4::SuperpointParams params;
     params.useDatasetSuperpoints = false;
     params.threads = 2;
     s4::SuperpointTimings sum;
@@ -70,7 +70,20 @@ void BM_SuperpointStageScanNet(benchmark::State& state) {
         state.counters["boundary_precision"] = scores.boundary.precision;
     }
 }
+/// The default parameters.
+void BM_SuperpointStageScanNet(benchmark::State& state) { runStage(state, s4::SuperpointParams{}); }
+
+/// The defaults but with the cut pursuit started from the graph's connected components and its max-flows
+/// over every active vertex at once (block size 0, the solver before the memory work): the reference for
+/// the quality and time that the bounded flow graphs cost.
+void BM_SuperpointStageScanNetWholeGraphFlow(benchmark::State& state) {
+    s4::SuperpointParams params;
+    params.cutPursuit.blockSize = 0;
+    runStage(state, params);
+}
+
 BENCHMARK(BM_SuperpointStageScanNet)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_SuperpointStageScanNetWholeGraphFlow)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
 

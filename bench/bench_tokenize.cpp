@@ -1,13 +1,17 @@
 // The whole S4Token tokenization of the ScanNet scene (81,369 points): normals → superpoints → WFPS
 // N = 1024 → superpoint-constrained groups M = 32, through the same pipeline the GUI and --batch use.
 // Reports the time of each stage and the peak memory the tokenization adds, in bytes per point
-// (measured in a forked child: its peak resident size minus its resident size after loading the scene).
+// (measured in a forked child: its peak resident size minus its resident size after loading the scene),
+// and the peak of live C++ heap bytes it adds (every operator new/delete of this program is counted).
 // Baseline in the same run: the kNN tokenizer (FPS + kNN groups) at equal N and M.
 
 #include "core/io/SceneReader.h"
 #include "core/pipeline/TokenizationPipeline.h"
 
 #include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <new>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +23,38 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+
+namespace {
+
+// Live bytes handed out by operator new (usable sizes, so the count matches what delete returns) and
+// their peak since the last reset. Allocator slack and non-C++ allocations are not counted.
+std::atomic<long long> liveHeapBytes{0};
+std::atomic<long long> peakHeapBytes{0};
+
+void* countedAlloc(std::size_t size) {
+    void* p = std::malloc(size == 0 ? 1 : size);
+    if (p == nullptr) throw std::bad_alloc();
+    const long long now = liveHeapBytes += static_cast<long long>(malloc_usable_size(p));
+    long long peak = peakHeapBytes.load(std::memory_order_relaxed);
+    while (now > peak && !peakHeapBytes.compare_exchange_weak(peak, now)) {
+    }
+    return p;
+}
+
+void countedFree(void* p) noexcept {
+    if (p == nullptr) return;
+    liveHeapBytes -= static_cast<long long>(malloc_usable_size(p));
+    std::free(p);
+}
+
+} // namespace
+
+void* operator new(std::size_t size) { return countedAlloc(size); }
+void* operator new[](std::size_t size) { return countedAlloc(size); }
+void operator delete(void* p) noexcept { countedFree(p); }
+void operator delete[](void* p) noexcept { countedFree(p); }
+void operator delete(void* p, std::size_t) noexcept { countedFree(p); }
+void operator delete[](void* p, std::size_t) noexcept { countedFree(p); }
 
 namespace {
 
@@ -62,11 +98,16 @@ long statusKb(const char* key) {
     return -1;
 }
 
-/// Peak resident bytes the tokenization adds, measured in a child process so the benchmark's own
-/// allocations do not count. -1 if it cannot be measured.
-double tokenizationPeakBytes(const std::shared_ptr<const s4::Scene>& scene, s4::TokenizerKind kind) {
+struct PeakBytes {
+    double resident = -1;  ///< peak resident size minus resident size before the run
+    double heap = -1;      ///< peak live C++ heap minus live heap before the run
+};
+
+/// Peak bytes the tokenization adds, measured in a child process so the benchmark's own allocations do
+/// not count. -1 where it cannot be measured.
+PeakBytes tokenizationPeakBytes(const std::shared_ptr<const s4::Scene>& scene, s4::TokenizerKind kind) {
     int fds[2];
-    if (pipe(fds) != 0) return -1;
+    if (pipe(fds) != 0) return {};
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
@@ -76,17 +117,21 @@ double tokenizationPeakBytes(const std::shared_ptr<const s4::Scene>& scene, s4::
         // Start the peak counter afresh: VmHWM is reset by writing 5 to clear_refs.
         { std::ofstream("/proc/self/clear_refs") << "5"; }
         const long before = statusKb("VmRSS:");
-        s4::TokenizationPipeline pipeline;
-        pipeline.setScene(scene);
-        pipeline.run(paperParams(kind));
+        const long long heapBefore = liveHeapBytes.load();
+        peakHeapBytes = heapBefore;
+        {
+            s4::TokenizationPipeline pipeline;
+            pipeline.setScene(scene);
+            pipeline.run(paperParams(kind));
+        }
         const long peak = statusKb("VmHWM:");
-        const double added = double(peak - before) * 1024.0;
+        const PeakBytes added{double(peak - before) * 1024.0, double(peakHeapBytes.load() - heapBefore)};
         (void)!write(fds[1], &added, sizeof added);
         _exit(0);
     }
     close(fds[1]);
-    double added = -1;
-    if (read(fds[0], &added, sizeof added) != sizeof added) added = -1;
+    PeakBytes added;
+    if (read(fds[0], &added, sizeof added) != sizeof added) added = PeakBytes{};
     close(fds[0]);
     waitpid(pid, nullptr, 0);
     return added;
@@ -108,7 +153,9 @@ void runTokenization(benchmark::State& state, s4::TokenizerKind kind) {
     state.counters["superpoints_ms"] = benchmark::Counter(sum.superpointsMs, avg);
     state.counters["sampling_ms"] = benchmark::Counter(sum.samplingMs, avg);
     state.counters["grouping_ms"] = benchmark::Counter(sum.groupingMs, avg);
-    state.counters["peak_bytes_per_point"] = tokenizationPeakBytes(scene, kind) / double(scene->pointCount());
+    const PeakBytes peak = tokenizationPeakBytes(scene, kind);
+    state.counters["peak_bytes_per_point"] = peak.resident / double(scene->pointCount());
+    state.counters["heap_peak_bytes_per_point"] = peak.heap / double(scene->pointCount());
 }
 
 void BM_TokenizeS4TokenScanNet(benchmark::State& state) { runTokenization(state, s4::TokenizerKind::S4Token); }

@@ -152,14 +152,22 @@ EigenFeatures runEigenFeatures(const std::vector<Eigen::Vector3f>& points, const
     anchorPositions.reserve(out.anchors.size());
     for (const std::int32_t a : out.anchors) anchorPositions.push_back(points[static_cast<std::size_t>(a)]);
     const KdTree tree(anchorPositions);
-    const NeighborLists nb = knnQuery(tree, points, params.k, params.threads, progress);
+    // Each point queries its K anchors itself instead of reading a precomputed N × K table: the table
+    // (K = 16: 128 bytes per point) was the memory peak of the whole superpoint stage.
+    const int k = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(params.k), tree.size()));
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (!points[i].allFinite())
+            throw InvalidArgument("neighbour search: query " + std::to_string(i) + " has a non-finite coordinate");
     progress.check();
-
-    blockedParallel(points.size(), params.threads, progress.sub(0.6, 1.0), [&](std::size_t i) {
+    blockedParallel(points.size(), params.threads, progress.sub(0.4, 1.0), [&](std::size_t i) {
         thread_local std::vector<Eigen::Vector3f> q;
+        thread_local std::vector<std::int32_t> idx;
+        thread_local std::vector<float> sq;
+        idx.resize(static_cast<std::size_t>(k));
+        sq.resize(static_cast<std::size_t>(k));
+        tree.knn(points[i], k, idx.data(), sq.data());
         q.clear();
-        const std::int32_t* idx = nb.indicesOf(i);
-        for (int j = 0; j < nb.k; ++j) q.push_back(anchorPositions[static_cast<std::size_t>(idx[j])]);
+        for (int j = 0; j < k; ++j) q.push_back(anchorPositions[static_cast<std::size_t>(idx[static_cast<std::size_t>(j)])]);
         out.values[i] = shapeFeatures(neighbourhoodEigenvalues(points[i], q));
     });
     return out;

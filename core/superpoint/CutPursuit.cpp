@@ -8,11 +8,12 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <string>
-#include <unordered_map>
 
 namespace s4 {
 
@@ -28,15 +29,20 @@ public:
           d_(dim),
           params_(params),
           rho_(params.regularization) {
-        weight_.assign(n_, 1.0);
-        for (std::size_t i = 0; i < nodeWeights.size(); ++i) weight_[i] = nodeWeights[i];
+        // Unit weights (the common case) are not stored: weight(i) returns 1, which multiplies exactly.
+        weight_.assign(nodeWeights.begin(), nodeWeights.end());
     }
 
     CutPursuitResult run(const Progress& progress) {
         CutPursuitResult result;
         // Start: one component per connected component of the graph.
-        std::vector<std::int64_t> key(n_, 0);
-        componentCount_ = connectedComponentsByKey(graph_, key, component_);
+        const bool blocked = params_.blockSize > 0;
+        if (blocked) {
+            componentCount_ = breadthFirstBlocks();
+        } else {
+            std::vector<std::int64_t> key(n_, 0);
+            componentCount_ = connectedComponentsByKey(graph_, key, component_);
+        }
         saturated_.assign(componentCount_, 0);
         updateStatistics();
         double energy = totalEnergy();
@@ -46,14 +52,16 @@ public:
             progress.check();
             progress.report(double(it) / params_.maxIterations);
             const bool split = splitStep();
-            const std::size_t merges = params_.merge && split ? mergeStep() : 0;
+            // Blocks are arbitrary cuts of the graph: the first merge step runs even when nothing split,
+            // so that blocks of one object join again.
+            const std::size_t merges = params_.merge && (split || (blocked && it == 0)) ? mergeStep() : 0;
             const double next = totalEnergy();
             result.energyTrace.push_back(next);
             result.iterations = it + 1;
             logger("superpoint")
                 ->debug("cut pursuit iteration {}: {} components, {} merges, energy {:.6g}", it + 1,
                         componentCount_, merges, next);
-            if (!split || energy - next <= params_.tolerance * energy) {
+            if ((!split && merges == 0) || energy - next <= params_.tolerance * energy) {
                 result.converged = true;
                 break;
             }
@@ -69,6 +77,7 @@ public:
 
 private:
     const float* feature(std::size_t i) const { return f_ + i * d_; }
+    double weight(std::size_t i) const { return weight_.empty() ? 1.0 : double(weight_[i]); }
 
     double squaredDistance(std::size_t i, const double* value) const {
         const float* x = feature(i);
@@ -86,8 +95,8 @@ private:
         mass_.assign(componentCount_, 0.0);
         for (std::size_t i = 0; i < n_; ++i) {
             const std::size_t c = std::size_t(component_[i]);
-            mass_[c] += weight_[i];
-            for (std::size_t k = 0; k < d_; ++k) mean_[c * d_ + k] += weight_[i] * feature(i)[k];
+            mass_[c] += weight(i);
+            for (std::size_t k = 0; k < d_; ++k) mean_[c * d_ + k] += weight(i) * feature(i)[k];
         }
         for (std::size_t c = 0; c < componentCount_; ++c)
             for (std::size_t k = 0; k < d_; ++k) mean_[c * d_ + k] /= mass_[c];
@@ -96,32 +105,38 @@ private:
     double totalEnergy() const {
         double e = 0.0;
         for (std::size_t i = 0; i < n_; ++i)
-            e += weight_[i] * squaredDistance(i, &mean_[std::size_t(component_[i]) * d_]);
+            e += weight(i) * squaredDistance(i, &mean_[std::size_t(component_[i]) * d_]);
         for (std::size_t k = 0; k < graph_.edgeCount(); ++k)
             if (component_[graph_.edgeSource[k]] != component_[graph_.edgeTarget[k]])
                 e += rho_ * graph_.edgeWeight[k];
         return e;
     }
 
-    // Weighted means of the two sides of every active component (a side with no vertex keeps the
-    // component mean, which makes it useless to the cut).
-    void sideMeans(const std::vector<std::uint8_t>& active, const std::vector<std::uint8_t>& side,
-                   std::vector<double>& center, std::vector<double>& sideMass) const {
-        center.assign(componentCount_ * 2 * d_, 0.0);
-        sideMass.assign(componentCount_ * 2, 0.0);
-        for (std::size_t i = 0; i < n_; ++i) {
-            const std::size_t c = std::size_t(component_[i]);
-            if (!active[c]) continue;
-            const std::size_t s = c * 2 + side[i];
-            sideMass[s] += weight_[i];
-            for (std::size_t k = 0; k < d_; ++k) center[s * d_ + k] += weight_[i] * feature(i)[k];
+    // Starting partition for a block size B: breadth-first blocks of at most B vertices, each grown over
+    // the graph from the smallest vertex not yet taken, so every block is connected and blocks are
+    // numbered by their smallest vertex. Returns the block count.
+    std::size_t breadthFirstBlocks() {
+        const Adjacency adjacency = buildAdjacency(graph_);
+        component_.assign(n_, -1);
+        std::vector<std::uint32_t> queue;
+        std::int32_t count = 0;
+        for (std::size_t seed = 0; seed < n_; ++seed) {
+            if (component_[seed] >= 0) continue;
+            queue.assign(1, std::uint32_t(seed));
+            component_[seed] = count;
+            for (std::size_t head = 0; head < queue.size() && queue.size() < params_.blockSize; ++head) {
+                const std::uint32_t v = queue[head];
+                for (std::uint32_t a = adjacency.offset[v]; a < adjacency.offset[v + 1]; ++a) {
+                    const std::uint32_t u = adjacency.neighbour[a];
+                    if (component_[u] >= 0) continue;
+                    component_[u] = count;
+                    queue.push_back(u);
+                    if (queue.size() >= params_.blockSize) break;
+                }
+            }
+            ++count;
         }
-        for (std::size_t s = 0; s < componentCount_ * 2; ++s) {
-            if (!active[s / 2]) continue;
-            for (std::size_t k = 0; k < d_; ++k)
-                center[s * d_ + k] =
-                    sideMass[s] > 0.0 ? center[s * d_ + k] / sideMass[s] : mean_[(s / 2) * d_ + k];
-        }
+        return std::size_t(count);
     }
 
     // Initial binary labelling of component c (members given): sign of the projection of the
@@ -136,7 +151,7 @@ private:
         double largest = -1.0;
         for (std::uint32_t i : members) {
             for (std::size_t k = 0; k < d_; ++k) r[Eigen::Index(k)] = double(feature(i)[k]) - mu[k];
-            cov.noalias() += weight_[i] * r * r.transpose();
+            cov.noalias() += weight(i) * r * r.transpose();
             const double norm = r.squaredNorm();
             if (norm > largest) {
                 largest = norm;
@@ -163,8 +178,8 @@ private:
             std::fill(h.begin(), h.end(), 0.0);
             double m[2] = {0.0, 0.0};
             for (std::uint32_t i : members) {
-                m[side[i]] += weight_[i];
-                for (std::size_t k = 0; k < d_; ++k) h[side[i] * d_ + k] += weight_[i] * feature(i)[k];
+                m[side[i]] += weight(i);
+                for (std::size_t k = 0; k < d_; ++k) h[side[i] * d_ + k] += weight(i) * feature(i)[k];
             }
             if (m[0] <= 0.0 || m[1] <= 0.0) break;
             for (std::size_t k = 0; k < d_; ++k) {
@@ -202,126 +217,166 @@ private:
         }
         if (!anyActive) return false;
 
-        // The flow graph holds only the vertices of active components and the edges inside them, so late
+        // The flow graphs hold only the vertices of active components and the edges inside them, so late
         // iterations, where most components are saturated, cost little. Components are independent, so
-        // they are dealt into one flow graph per thread (contiguous runs of components of about equal
-        // vertex counts) and the max-flows run in parallel; the result does not depend on the grouping.
+        // they are dealt into batches (contiguous runs of active components) that are solved in parallel,
+        // each batch's flow graph built, used for every flow step and freed before the thread's next
+        // batch; the result does not depend on the batching. Without a block size there is one batch per
+        // thread of about equal vertex counts; with one, batches of about blockSize vertices, so that the
+        // flow graphs alive at once hold about threads · blockSize vertices rather than every vertex.
+        std::vector<std::uint32_t> activeList;
         std::size_t activeTotal = 0;
         for (std::size_t c = 0; c < componentCount_; ++c)
-            if (active[c]) activeTotal += start[c + 1] - start[c];
-        const std::size_t groups = std::max<std::size_t>(
-            1,
-            std::min<std::size_t>(std::size_t(resolveThreadCount(params_.threads)), activeTotal / 4096 + 1));
-        std::vector<std::uint32_t> groupOf(componentCount_, 0);
-        {
-            std::size_t seen = 0;
-            for (std::size_t c = 0; c < componentCount_; ++c)
-                if (active[c]) {
-                    groupOf[c] = std::uint32_t(std::min(groups - 1, seen * groups / activeTotal));
-                    seen += start[c + 1] - start[c];
+            if (active[c]) {
+                activeList.push_back(std::uint32_t(c));
+                activeTotal += start[c + 1] - start[c];
+            }
+        const int threads = resolveThreadCount(params_.threads);
+        std::vector<std::uint32_t> batchStart{0};  // batch b = activeList[batchStart[b] .. batchStart[b+1])
+        if (params_.blockSize == 0) {
+            const std::size_t groups =
+                std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(threads), activeTotal / 4096 + 1));
+            std::size_t seen = 0, current = 0;
+            for (std::size_t k = 0; k < activeList.size(); ++k) {
+                const std::size_t c = activeList[k];
+                const std::size_t g = std::min(groups - 1, seen * groups / activeTotal);
+                if (g != current && k > 0) batchStart.push_back(std::uint32_t(k));
+                current = g;
+                seen += start[c + 1] - start[c];
+            }
+        } else {
+            std::size_t fill = 0;
+            for (std::size_t k = 0; k < activeList.size(); ++k) {
+                const std::size_t size = start[activeList[k] + 1] - start[activeList[k]];
+                if (fill > 0 && fill + size > params_.blockSize) {
+                    batchStart.push_back(std::uint32_t(k));
+                    fill = 0;
                 }
+                fill += size;
+            }
         }
-        struct FlowGroup {
-            std::vector<std::uint32_t> vertices, source, target;
-            std::vector<double> edgeCost, cost0, cost1;
-            std::unique_ptr<BinaryGraphCut> cut;
-        };
-        // Exact sizes first, so no list grows past what it holds.
-        std::vector<FlowGroup> group(groups);
+        batchStart.push_back(std::uint32_t(activeList.size()));
+        const std::size_t batches = batchStart.size() - 1;
+
+        // Edges inside active components, bucketed by batch in edge order (a stable counting sort).
+        std::vector<std::uint32_t> batchOf(componentCount_, UINT32_MAX);
+        for (std::size_t b = 0; b < batches; ++b)
+            for (std::uint32_t k = batchStart[b]; k < batchStart[b + 1]; ++k) batchOf[activeList[k]] = std::uint32_t(b);
+        std::vector<std::uint32_t> edgeStart(batches + 1, 0), edgeIds;
+        for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
+            const auto cu = std::size_t(component_[graph_.edgeSource[e]]);
+            if (cu == std::size_t(component_[graph_.edgeTarget[e]]) && active[cu]) ++edgeStart[batchOf[cu] + 1];
+        }
+        for (std::size_t b = 0; b < batches; ++b) edgeStart[b + 1] += edgeStart[b];
+        edgeIds.resize(edgeStart[batches]);
         {
-            std::vector<std::size_t> vertexCount(groups, 0), edgeCount(groups, 0);
-            for (std::size_t c = 0; c < componentCount_; ++c)
-                if (active[c]) vertexCount[groupOf[c]] += start[c + 1] - start[c];
+            std::vector<std::uint32_t> cursor(edgeStart.begin(), edgeStart.end() - 1);
             for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
                 const auto cu = std::size_t(component_[graph_.edgeSource[e]]);
                 if (cu == std::size_t(component_[graph_.edgeTarget[e]]) && active[cu])
-                    ++edgeCount[groupOf[cu]];
-            }
-            for (std::size_t k = 0; k < groups; ++k) {
-                group[k].vertices.reserve(vertexCount[k]);
-                group[k].source.reserve(edgeCount[k]);
-                group[k].target.reserve(edgeCount[k]);
-                group[k].edgeCost.reserve(edgeCount[k]);
+                    edgeIds[cursor[batchOf[cu]]++] = std::uint32_t(e);
             }
         }
-        {
-            std::vector<std::uint32_t> local(n_, UINT32_MAX);
-            for (std::size_t c = 0; c < componentCount_; ++c)
-                if (active[c])
-                    for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
-                        auto& g = group[groupOf[c]];
-                        local[members[k]] = std::uint32_t(g.vertices.size());
-                        g.vertices.push_back(members[k]);
-                    }
-            for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
-                const auto u = graph_.edgeSource[e], v = graph_.edgeTarget[e];
-                const auto cu = std::size_t(component_[u]);
-                if (cu == std::size_t(component_[v]) && active[cu]) {
-                    auto& g = group[groupOf[cu]];
-                    g.source.push_back(local[u]);
-                    g.target.push_back(local[v]);
-                    g.edgeCost.push_back(rho_ * graph_.edgeWeight[e]);
+        std::vector<std::uint32_t>().swap(batchOf);
+
+        // Per batch: flow steps, then whether each component's split lowers its energy. The side means
+        // bound the energy of the final pieces from above (each piece is a connected part of a side and
+        // gets its own mean). Every sum runs over vertices in ascending order and edges in edge order,
+        // per component, whatever the batching.
+        std::vector<std::uint32_t> local(n_, UINT32_MAX), localComponent(componentCount_, 0);
+        std::vector<std::uint8_t> accepted(componentCount_, 0);
+        auto solveBatch = [&](std::size_t b) {
+            const std::span<const std::uint32_t> comps(activeList.data() + batchStart[b],
+                                                       batchStart[b + 1] - batchStart[b]);
+            std::vector<std::uint32_t> vertices;
+            std::size_t vertexCount = 0;
+            for (const std::uint32_t c : comps) vertexCount += start[c + 1] - start[c];
+            vertices.reserve(vertexCount);
+            for (std::size_t k = 0; k < comps.size(); ++k) {
+                localComponent[comps[k]] = std::uint32_t(k);
+                for (std::uint32_t m = start[comps[k]]; m < start[comps[k] + 1]; ++m) {
+                    local[members[m]] = std::uint32_t(vertices.size());
+                    vertices.push_back(members[m]);
                 }
             }
-        }
-        std::vector<std::uint32_t>().swap(members);
-        std::vector<std::uint32_t>().swap(groupOf);
-        std::vector<double> center, sideMass;
-        auto solveGroup = [&](FlowGroup& g) {
-            if (!g.cut) {
-                g.cut = std::make_unique<BinaryGraphCut>(g.vertices.size(), g.source, g.target);
-                std::vector<std::uint32_t>().swap(g.source);  // the cut keeps its own arc tables
-                std::vector<std::uint32_t>().swap(g.target);
-                g.cost0.resize(g.vertices.size());
-                g.cost1.resize(g.vertices.size());
+            const std::span<const std::uint32_t> edges(edgeIds.data() + edgeStart[b], edgeStart[b + 1] - edgeStart[b]);
+            std::vector<double> edgeCost(edges.size());
+            std::unique_ptr<BinaryGraphCut> cut;
+            {
+                std::vector<std::uint32_t> source(edges.size()), target(edges.size());
+                for (std::size_t k = 0; k < edges.size(); ++k) {
+                    source[k] = local[graph_.edgeSource[edges[k]]];
+                    target[k] = local[graph_.edgeTarget[edges[k]]];
+                    edgeCost[k] = rho_ * graph_.edgeWeight[edges[k]];
+                }
+                cut = std::make_unique<BinaryGraphCut>(vertices.size(), source, target);
             }
-            for (std::size_t a = 0; a < g.vertices.size(); ++a) {
-                const std::size_t i = g.vertices[a];
-                const std::size_t c = std::size_t(component_[i]);
-                g.cost0[a] = weight_[i] * squaredDistance(i, &center[(c * 2 + 0) * d_]);
-                g.cost1[a] = weight_[i] * squaredDistance(i, &center[(c * 2 + 1) * d_]);
+            std::vector<double> center(comps.size() * 2 * d_), sideMass(comps.size() * 2);
+            auto batchSideMeans = [&] {
+                std::fill(center.begin(), center.end(), 0.0);
+                std::fill(sideMass.begin(), sideMass.end(), 0.0);
+                for (const std::uint32_t i : vertices) {
+                    const std::size_t s = std::size_t(localComponent[std::size_t(component_[i])]) * 2 + side[i];
+                    sideMass[s] += weight(i);
+                    for (std::size_t k = 0; k < d_; ++k) center[s * d_ + k] += weight(i) * feature(i)[k];
+                }
+                for (std::size_t s = 0; s < sideMass.size(); ++s) {
+                    const std::size_t c = comps[s / 2];
+                    for (std::size_t k = 0; k < d_; ++k)
+                        center[s * d_ + k] = sideMass[s] > 0.0 ? center[s * d_ + k] / sideMass[s] : mean_[c * d_ + k];
+                }
+            };
+            {
+                std::vector<double> cost0(vertices.size()), cost1(vertices.size());
+                for (int step = 0; step < params_.flowSteps; ++step) {
+                    batchSideMeans();
+                    for (std::size_t a = 0; a < vertices.size(); ++a) {
+                        const std::size_t i = vertices[a];
+                        const std::size_t lc = localComponent[std::size_t(component_[i])];
+                        cost0[a] = weight(i) * squaredDistance(i, &center[(lc * 2 + 0) * d_]);
+                        cost1[a] = weight(i) * squaredDistance(i, &center[(lc * 2 + 1) * d_]);
+                    }
+                    cut->solve(cost0, cost1, edgeCost);
+                    const auto& labels = cut->labels();
+                    for (std::size_t a = 0; a < vertices.size(); ++a) side[vertices[a]] = labels[a];
+                }
             }
-            g.cut->solve(g.cost0, g.cost1, g.edgeCost);
-            const auto& labels = g.cut->labels();
-            for (std::size_t a = 0; a < g.vertices.size(); ++a) side[g.vertices[a]] = labels[a];
+            cut.reset();  // done with the flow graph: free it before the thread's next batch
+            batchSideMeans();
+            std::vector<double> before(comps.size(), 0.0), after(comps.size(), 0.0);
+            for (const std::uint32_t i : vertices) {
+                const std::size_t c = std::size_t(component_[i]), lc = localComponent[c];
+                before[lc] += weight(i) * squaredDistance(i, &mean_[c * d_]);
+                after[lc] += weight(i) * squaredDistance(i, &center[(lc * 2 + side[i]) * d_]);
+            }
+            for (const std::uint32_t e : edges) {
+                const auto u = graph_.edgeSource[e], v = graph_.edgeTarget[e];
+                if (side[u] != side[v]) after[localComponent[std::size_t(component_[u])]] += rho_ * graph_.edgeWeight[e];
+            }
+            for (std::size_t lc = 0; lc < comps.size(); ++lc)
+                accepted[comps[lc]] = sideMass[lc * 2] > 0.0 && sideMass[lc * 2 + 1] > 0.0 &&
+                                      after[lc] < before[lc] * (1.0 - 1e-9);
         };
-        for (int step = 0; step < params_.flowSteps; ++step) {
-            sideMeans(active, side, center, sideMass);
+        {
+            std::atomic<std::size_t> next{0};
             parallelFor(
-                groups, int(groups),
-                [&](std::size_t begin, std::size_t end) {
-                    for (std::size_t k = begin; k < end; ++k) solveGroup(group[k]);
+                std::size_t(threads), threads,
+                [&](std::size_t, std::size_t) {
+                    for (std::size_t b = next++; b < batches; b = next++) solveBatch(b);
                 },
                 1);
         }
-        std::vector<FlowGroup>().swap(group);  // the flow graphs are done with: free them before the tallies
+        std::vector<std::uint32_t>().swap(members);
+        std::vector<std::uint32_t>().swap(edgeIds);
+        std::vector<std::uint32_t>().swap(local);
 
-        // Keep a split only if it lowers the component's energy. The side means bound the energy of
-        // the final pieces from above (each piece is a connected part of a side and gets its own mean).
-        sideMeans(active, side, center, sideMass);
-        std::vector<double> before(componentCount_, 0.0), after(componentCount_, 0.0);
-        for (std::size_t i = 0; i < n_; ++i) {
-            const std::size_t c = std::size_t(component_[i]);
-            if (!active[c]) continue;
-            before[c] += weight_[i] * squaredDistance(i, &mean_[c * d_]);
-            after[c] += weight_[i] * squaredDistance(i, &center[(c * 2 + side[i]) * d_]);
-        }
-        for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
-            const auto u = graph_.edgeSource[e], v = graph_.edgeTarget[e];
-            const auto c = std::size_t(component_[u]);
-            if (c == std::size_t(component_[v]) && active[c] && side[u] != side[v])
-                after[c] += rho_ * graph_.edgeWeight[e];
-        }
-        std::vector<std::uint8_t> accepted(componentCount_, 0);
         bool anySplit = false;
         for (std::size_t c = 0; c < componentCount_; ++c) {
             if (!active[c]) continue;
-            if (sideMass[c * 2] > 0.0 && sideMass[c * 2 + 1] > 0.0 && after[c] < before[c] * (1.0 - 1e-9)) {
-                accepted[c] = 1;
+            if (accepted[c])
                 anySplit = true;
-            } else {
+            else
                 saturated_[c] = 1;
-            }
         }
         if (!anySplit) return false;
 
@@ -345,6 +400,23 @@ private:
         return true;
     }
 
+    // An adjacent component and the total weight of the edges to it; packed to 12 bytes (these lists are
+    // the solver's memory peak, at its first merge step).
+    struct __attribute__((packed)) Neighbour {
+        std::int32_t other;
+        double weight;
+    };
+    static std::vector<Neighbour>::iterator find(std::vector<Neighbour>& list, std::int32_t other) {
+        return std::lower_bound(list.begin(), list.end(), other,
+                                [](const Neighbour& x, std::int32_t o) { return x.other < o; });
+    }
+    // list[other] += w, inserting other (with 0 + w) where it is missing; the list stays sorted.
+    static void add(std::vector<Neighbour>& list, std::int32_t other, double w) {
+        auto it = find(list, other);
+        if (it == list.end() || it->other != other) it = list.insert(it, {other, 0.0});
+        it->weight += w;
+    }
+
     struct MergeCandidate {
         double gain;
         std::int32_t a, b;
@@ -359,15 +431,60 @@ private:
     // Greedy merge of adjacent components while a merge lowers E; returns the number of merges.
     std::size_t mergeStep() {
         const std::size_t s = componentCount_;
-        std::vector<std::unordered_map<std::int32_t, double>> shared(s);  // weight between components
-        for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
-            const auto a = component_[graph_.edgeSource[e]], b = component_[graph_.edgeTarget[e]];
-            if (a != b) {
-                shared[std::size_t(a)][b] += graph_.edgeWeight[e];
-                shared[std::size_t(b)][a] += graph_.edgeWeight[e];
+        // Weight between adjacent components: per component a list of (neighbour, summed weight) sorted by
+        // neighbour (16 bytes per entry; a hash map per component took ~3× that and was the solver's
+        // memory peak). Sums run in edge order, as they always have.
+        std::vector<std::vector<Neighbour>> shared(s);
+        {
+            std::vector<std::uint32_t> first(s + 1, 0);
+            for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
+                const auto a = component_[graph_.edgeSource[e]], b = component_[graph_.edgeTarget[e]];
+                if (a != b) {
+                    ++first[std::size_t(a) + 1];
+                    ++first[std::size_t(b) + 1];
+                }
+            }
+            for (std::size_t c = 0; c < s; ++c) first[c + 1] += first[c];
+            // The raw (neighbour, weight) entries are gathered and summed a range of components at a time
+            // (ranges of about 1/8 of all entries, one pass over the edges each), so that they are never
+            // all held next to the lists they turn into.
+            struct Raw {
+                std::int32_t other;
+                float weight;
+            };
+            const std::size_t chunkEntries = std::max<std::size_t>(first[s] / 8, 4096);
+            std::vector<Raw> raw;
+            for (std::size_t lo = 0; lo < s;) {
+                std::size_t hi = lo + 1;
+                while (hi < s && first[hi + 1] - first[lo] <= chunkEntries) ++hi;
+                raw.assign(first[hi] - first[lo], Raw{});
+                std::vector<std::uint32_t> fill(first.begin() + std::ptrdiff_t(lo), first.begin() + std::ptrdiff_t(hi));
+                for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
+                    const auto a = component_[graph_.edgeSource[e]], b = component_[graph_.edgeTarget[e]];
+                    if (a == b) continue;
+                    if (std::size_t(a) >= lo && std::size_t(a) < hi)
+                        raw[fill[std::size_t(a) - lo]++ - first[lo]] = {b, graph_.edgeWeight[e]};
+                    if (std::size_t(b) >= lo && std::size_t(b) < hi)
+                        raw[fill[std::size_t(b) - lo]++ - first[lo]] = {a, graph_.edgeWeight[e]};
+                }
+                for (std::size_t c = lo; c < hi; ++c) {
+                    Raw* begin = raw.data() + (first[c] - first[lo]);
+                    Raw* end = raw.data() + (first[c + 1] - first[lo]);
+                    std::stable_sort(begin, end, [](const Raw& x, const Raw& y) { return x.other < y.other; });
+                    std::size_t distinct = 0;
+                    for (const Raw* r = begin; r != end; ++r) distinct += r == begin || r->other != (r - 1)->other;
+                    shared[c].reserve(distinct);
+                    for (const Raw* r = begin; r != end; ++r) {
+                        if (r == begin || r->other != (r - 1)->other) shared[c].push_back({r->other, 0.0});
+                        shared[c].back().weight += r->weight;
+                    }
+                }
+                lo = hi;
             }
         }
-        std::vector<double> mass = mass_, mean = mean_;
+        // The merges update the statistics in place: updateStatistics() recomputes them afterwards.
+        std::vector<double>& mass = mass_;
+        std::vector<double>& mean = mean_;
         std::vector<std::uint32_t> version(s, 0);
         std::vector<std::int32_t> parent(s);
         for (std::size_t c = 0; c < s; ++c) parent[c] = std::int32_t(c);
@@ -381,7 +498,24 @@ private:
             const double ma = mass[std::size_t(a)], mb = mass[std::size_t(b)];
             return rho_ * w - ma * mb / (ma + mb) * dist;
         };
+        // The first candidates go into a vector of exactly their number, heapified at once (the pop order
+        // is fixed by the candidates' total order, not by how the heap was built).
         std::priority_queue<MergeCandidate> queue;
+        {
+            std::size_t profitable = 0;
+            for (std::size_t a = 0; a < s; ++a)
+                for (const auto [b, w] : shared[a])
+                    profitable += std::int32_t(a) < b && gain(std::int32_t(a), b, w) > 0.0;
+            std::vector<MergeCandidate> first;
+            first.reserve(profitable);
+            for (std::size_t a = 0; a < s; ++a)
+                for (const auto [b, w] : shared[a]) {
+                    if (std::int32_t(a) >= b) continue;
+                    const double g = gain(std::int32_t(a), b, w);
+                    if (g > 0.0) first.push_back({g, std::int32_t(a), b, 0, 0});
+                }
+            queue = std::priority_queue<MergeCandidate>(std::less<MergeCandidate>(), std::move(first));
+        }
         auto consider = [&](std::int32_t a, std::int32_t b, double w) {
             const double g = gain(a, b, w);
             if (g > 0.0) {
@@ -389,9 +523,6 @@ private:
                 queue.push({g, a, b, version[std::size_t(a)], version[std::size_t(b)]});
             }
         };
-        for (std::size_t a = 0; a < s; ++a)
-            for (const auto& [b, w] : shared[a])
-                if (std::int32_t(a) < b) consider(std::int32_t(a), b, w);
 
         std::size_t merges = 0;
         while (!queue.empty()) {
@@ -408,21 +539,23 @@ private:
             for (std::size_t j = 0; j < d_; ++j)
                 mean[k * d_ + j] = (mass[k] * mean[k * d_ + j] + mass[g] * mean[g * d_ + j]) / total;
             mass[k] = total;
-            for (const auto& [other, w] : shared[g]) {
+            for (const auto [other, w] : shared[g]) {
                 if (other == keep) continue;
-                auto& otherMap = shared[std::size_t(other)];
-                otherMap.erase(gone);
-                otherMap[keep] += w;
-                shared[k][other] += w;
+                auto& otherList = shared[std::size_t(other)];
+                otherList.erase(find(otherList, gone));
+                add(otherList, keep, w);
+                add(shared[k], other, w);
             }
-            shared[k].erase(gone);
-            shared[g].clear();
+            shared[k].erase(find(shared[k], gone));
+            std::vector<Neighbour>().swap(shared[g]);
             parent[g] = keep;
             ++version[k];
             ++version[g];
             ++merges;
-            for (const auto& [other, w] : shared[k]) consider(keep, other, w);
+            for (const auto [other, w] : shared[k]) consider(keep, other, w);
         }
+        std::vector<std::vector<Neighbour>>().swap(shared);  // done with: free before the renumbering
+        queue = std::priority_queue<MergeCandidate>();
         if (merges == 0) return 0;
 
         auto root = [&](std::int32_t c) {
@@ -453,7 +586,7 @@ private:
     std::size_t n_, d_;
     CutPursuitParams params_;
     double rho_;
-    std::vector<double> weight_;
+    std::vector<float> weight_;  ///< per vertex; empty = all 1
     std::vector<std::int32_t> component_;
     std::size_t componentCount_ = 0;
     std::vector<double> mean_, mass_;

@@ -28,6 +28,13 @@ struct CutPursuitParams {
     int flowSteps = 3;            ///< max-flow ↔ side-mean alternations per split
     bool merge = true;            ///< run the greedy merge step after each split step
     int threads = 0;              ///< max-flow threads (0 = all cores); the result does not depend on it
+    /// 0: start from the graph's connected components; the split step's flow graphs then hold every
+    /// active vertex at once (the memory peak of the solver: the first split covers the whole graph).
+    /// B > 0: start from breadth-first blocks of at most B vertices (the first merge step joins blocks
+    /// of one object again) and solve splits in batches of about B vertices, one flow graph alive per
+    /// thread, so that the flow memory is bounded by threads · max(B, largest component). The partition
+    /// differs from B = 0 (another starting point), not between thread counts.
+    std::size_t blockSize = 0;
 
     bool operator==(const CutPursuitParams&) const = default;
 };

@@ -10,8 +10,12 @@ WeightedGraph buildKnnGraph(const NeighborLists& neighbours, EdgeWeighting weigh
     return buildKnnGraph(neighbours, neighbours.k, weighting, meanLength);
 }
 
-WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting,
-                            double* meanLength) {
+namespace {
+
+// The builder behind both overloads; release() is called once the kNN lists are no longer read.
+template <typename Release>
+WeightedGraph buildGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting, double* meanLength,
+                         Release&& release) {
     const std::size_t n = neighbours.queries;
     const int k = std::max(0, std::min(columns, neighbours.k));
     // Each kNN entry gives the pair (u, v), u < v. The pairs are bucketed by u (a counting sort, 8 bytes
@@ -41,6 +45,7 @@ WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWe
         std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
         forEachPair([&](std::uint32_t a, std::uint32_t b, float d2) { entries[fill[a]++] = {b, d2}; });
     }
+    release();
     std::size_t edgeCount = 0;
     for (std::size_t u = 0; u < n; ++u) {
         Entry* first = entries.data() + start[u];
@@ -56,6 +61,9 @@ WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWe
         edgeCount += count;
     }
     start[n] = std::uint32_t(edgeCount);
+    // About half the entries were duplicates: give their room back before the edge lists are allocated.
+    entries.resize(edgeCount);
+    entries.shrink_to_fit();
 
     WeightedGraph g;
     g.vertexCount = n;
@@ -82,6 +90,17 @@ WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWe
         g.edgeWeight[e] = float(w);
     }
     return g;
+}
+
+}  // namespace
+
+WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting,
+                            double* meanLength) {
+    return buildGraph(neighbours, columns, weighting, meanLength, [] {});
+}
+
+WeightedGraph buildKnnGraph(NeighborLists&& neighbours, int columns, EdgeWeighting weighting, double* meanLength) {
+    return buildGraph(neighbours, columns, weighting, meanLength, [&] { neighbours = NeighborLists{}; });
 }
 
 }  // namespace s4

@@ -25,4 +25,9 @@ WeightedGraph buildKnnGraph(const NeighborLists& neighbours, EdgeWeighting weigh
 WeightedGraph buildKnnGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting,
                             double* meanLength = nullptr);
 
+/// The same, consuming the lists: they are released as soon as they have been read (before the edge
+/// lists are allocated), so the kNN table and the graph are never held at once. `neighbours` is left empty.
+WeightedGraph buildKnnGraph(NeighborLists&& neighbours, int columns, EdgeWeighting weighting,
+                            double* meanLength = nullptr);
+
 }  // namespace s4

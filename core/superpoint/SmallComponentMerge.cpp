@@ -10,6 +10,22 @@
 
 namespace s4 {
 
+namespace {
+
+// Weight of one edge from component `from` to component `to`; ordered by (from, to, weight), the order
+// in which the weights of a pair are summed.
+struct SharedEdge {
+    std::int32_t from, to;
+    float weight;
+    bool operator<(const SharedEdge& o) const {
+        if (from != o.from) return from < o.from;
+        if (to != o.to) return to < o.to;
+        return weight < o.weight;
+    }
+};
+
+}  // namespace
+
 std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::int32_t>& component,
                                  std::size_t minSize, SmallMergeRule rule, const SmallMergeEnergy* energy) {
     if (component.size() != graph.vertexCount)
@@ -53,15 +69,22 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
     // weights at the start of the pass, smallest first, and follows earlier merges through `root`.
     for (bool changed = true; changed;) {
         changed = false;
-        // Shared weight per ordered pair of components, key = a << 32 | b, sorted.
-        std::vector<std::pair<std::uint64_t, double>> shared;
+        // Edge weights between components, one entry (a, b, w) per direction of every edge between two
+        // components, sorted; only entries whose first component is small are ever looked up, so only
+        // those are kept (12 bytes each, counted before they are stored: this list is the merge's peak).
+        auto isSmall = [&](std::int32_t c) { return size[std::size_t(c)] < minSize; };
+        std::size_t entries = 0;
         for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-            const auto a = std::uint64_t(root(component[graph.edgeSource[e]]));
-            const auto b = std::uint64_t(root(component[graph.edgeTarget[e]]));
-            if (a != b) {
-                shared.emplace_back(a << 32 | b, graph.edgeWeight[e]);
-                shared.emplace_back(b << 32 | a, graph.edgeWeight[e]);
-            }
+            const auto a = root(component[graph.edgeSource[e]]), b = root(component[graph.edgeTarget[e]]);
+            if (a != b) entries += std::size_t(isSmall(a)) + std::size_t(isSmall(b));
+        }
+        std::vector<SharedEdge> shared;
+        shared.reserve(entries);
+        for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+            const auto a = root(component[graph.edgeSource[e]]), b = root(component[graph.edgeTarget[e]]);
+            if (a == b) continue;
+            if (isSmall(a)) shared.push_back({a, b, graph.edgeWeight[e]});
+            if (isSmall(b)) shared.push_back({b, a, graph.edgeWeight[e]});
         }
         std::sort(shared.begin(), shared.end());
         std::vector<std::int32_t> small;
@@ -75,12 +98,10 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
             if (size[std::size_t(c)] >= minSize) continue;  // grown by an earlier merge in this pass
             // Neighbours of c0 in this pass's snapshot, resolved to their current roots.
             std::map<std::int32_t, double> byRoot;
-            const std::uint64_t key0 = std::uint64_t(c0) << 32;
-            auto it =
-                std::lower_bound(shared.begin(), shared.end(), std::pair<std::uint64_t, double>(key0, -1.0));
-            for (; it != shared.end() && (it->first >> 32) == std::uint64_t(c0); ++it) {
-                const auto r = root(std::int32_t(it->first & 0xffffffffu));
-                if (r != c) byRoot[r] += it->second;
+            auto it = std::lower_bound(shared.begin(), shared.end(), SharedEdge{c0, INT32_MIN, -1.0f});
+            for (; it != shared.end() && it->from == c0; ++it) {
+                const auto r = root(it->to);
+                if (r != c) byRoot[r] += double(it->weight);
             }
             if (byRoot.empty()) continue;
             std::int32_t best = -1;

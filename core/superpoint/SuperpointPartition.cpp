@@ -79,36 +79,44 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
 
     // One kNN query serves the normals (the point and its k − 1 nearest others) and the adjacency graph
     // (the first graphNeighbours columns); it is counted in the graph time. Every intermediate is released
-    // as soon as its consumer is done: the cut pursuit that follows is the memory peak of the stage.
+    // as soon as its consumer is done, and the order keeps few of them alive at once: the kNN table is
+    // consumed by the graph build before the shape features and the feature matrix are computed.
     auto start = std::chrono::steady_clock::now();
     NeighborLists nb = knnAll(scene.positions, std::max(params.normals.k - 1, params.graphNeighbours),
                               SelfMatch::Exclude, params.threads, progress);
-    double knnSeconds = secondsSince(start);
+    out.timings.graph = secondsSince(start);
+    start = std::chrono::steady_clock::now();
+    std::vector<Eigen::Vector3f> normals;
+    {
+        NormalParams normalParams = params.normals;
+        normalParams.threads = params.threads;
+        normals = normalsFromNeighbours(scene.positions, nb, normalParams, progress.sub(0.0, 0.15));
+    }
+    out.timings.features = secondsSince(start);
+
+    progress.check();
+    start = std::chrono::steady_clock::now();
+    const WeightedGraph graph =
+        buildKnnGraph(std::move(nb), params.graphNeighbours, params.edgeWeighting);  // releases nb
+    out.timings.graph += secondsSince(start);
+    progress.report(0.2);
+
     start = std::chrono::steady_clock::now();
     std::size_t dim = 0;
     std::vector<float> features;
     {
-        NormalParams normalParams = params.normals;
-        normalParams.threads = params.threads;
-        const auto normals =
-            normalsFromNeighbours(scene.positions, nb, normalParams, progress.sub(0.0, 0.15));
         EigenFeatureParams eigenParams = params.eigenFeatures;
         eigenParams.threads = params.threads;
-        const auto shape = runEigenFeatures(scene.positions, eigenParams, progress.sub(0.15, 0.35));
+        const auto shape = runEigenFeatures(scene.positions, eigenParams, progress.sub(0.2, 0.4));
         const AttributeArray* color = scene.find(attr::kColor);
         const std::uint8_t* rgb =
             color != nullptr && color->type() == ScalarType::UInt8 && color->components() == 3
                 ? color->data<std::uint8_t>()
                 : nullptr;
         features = superpointFeatures(normals, shape.values, rgb, params, dim);
+        std::vector<Eigen::Vector3f>().swap(normals);
     }
-    out.timings.features = secondsSince(start);
-
-    progress.check();
-    start = std::chrono::steady_clock::now();
-    const WeightedGraph graph = buildKnnGraph(nb, params.graphNeighbours, params.edgeWeighting);
-    nb = NeighborLists{};
-    out.timings.graph = knnSeconds + secondsSince(start);
+    out.timings.features += secondsSince(start);
     progress.report(0.4);
 
     start = std::chrono::steady_clock::now();
@@ -119,6 +127,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     out.timings.cutPursuit = secondsSince(start);
     out.cutPursuitComponents = result.componentCount;
     out.energyTrace = std::move(result.energyTrace);
+    std::vector<float>().swap(result.values);  // unused here; the merge below is the stage's memory peak
 
     start = std::chrono::steady_clock::now();
     out.labels = std::move(result.component);

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <unordered_map>
@@ -103,6 +104,19 @@ std::size_t connectedComponentsByKey(const WeightedGraph& graph, const std::vect
 }
 
 std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
+    // Labels in 0..N-1 (what the partition algorithms produce) are renumbered through a plain table,
+    // 4 bytes per possible label instead of a hash map's ~40 per label present.
+    const auto [lo, hi] = std::minmax_element(labels.begin(), labels.end());
+    if (lo != labels.end() && *lo >= 0 && std::size_t(*hi) < labels.size()) {
+        std::vector<std::int32_t> table(std::size_t(*hi) + 1, -1);
+        std::int32_t count = 0;
+        for (auto& l : labels) {
+            auto& t = table[std::size_t(l)];
+            if (t < 0) t = count++;
+            l = t;
+        }
+        return std::size_t(count);
+    }
     std::unordered_map<std::int32_t, std::int32_t> remap;
     for (auto& l : labels) {
         auto [it, inserted] = remap.try_emplace(l, std::int32_t(remap.size()));

@@ -306,6 +306,118 @@ private slots:
         }
     }
 
+    void blockStartRecoversTheSamePieces() {
+        // The chain of chainRecoversPiecesExactly and the three chains of
+        // hugeRegularizationKeepsConnectedComponents, solved from breadth-first blocks (blockSize):
+        // the blocks are arbitrary cuts that the merge step must join again, and the answers are the same.
+        for (const std::size_t block : {std::size_t(7), std::size_t(64)}) {
+            const std::size_t n = 300;
+            const WeightedGraph g = chain(n);
+            std::vector<float> f(n);
+            std::vector<std::int32_t> truth(n);
+            Noise noise(1);
+            for (std::size_t i = 0; i < n; ++i) {
+                truth[i] = i < 100 ? 0 : i < 180 ? 1 : 2;
+                f[i] = (truth[i] == 0 ? 0.0f : truth[i] == 1 ? 3.0f : -2.0f) + noise(0.1f);
+            }
+            CutPursuitParams params;
+            params.regularization = 5.0;
+            params.blockSize = block;
+            const auto r = cutPursuit(g, f, 1, {}, params);
+            QCOMPARE(r.component, truth);
+            QVERIFY(r.converged);
+        }
+        WeightedGraph g;
+        g.vertexCount = 60;
+        const std::size_t starts[] = {0, 10, 30, 60};
+        for (int c = 0; c < 3; ++c)
+            for (std::size_t i = starts[c]; i + 1 < starts[c + 1]; ++i) {
+                g.edgeSource.push_back(std::uint32_t(i));
+                g.edgeTarget.push_back(std::uint32_t(i + 1));
+                g.edgeWeight.push_back(1.0f);
+            }
+        Noise noise(5);
+        std::vector<float> f(60), weights(60);
+        for (std::size_t i = 0; i < 60; ++i) {
+            f[i] = noise(10.0f);
+            weights[i] = 1.0f + std::abs(noise(3.0f));
+        }
+        CutPursuitParams params;
+        params.regularization = 1e9;
+        params.blockSize = 4;  // nothing splits: only the merge step can undo the blocks
+        const auto r = cutPursuit(g, f, 1, weights, params);
+        QCOMPARE(r.componentCount, std::size_t(3));
+        for (int c = 0; c < 3; ++c)
+            for (std::size_t i = starts[c]; i < starts[c + 1]; ++i) QCOMPARE(r.component[i], c);
+    }
+
+    void blockStartIsDeterministicAndLowersTheEnergy() {
+        // The noisy 120×120 grid of resultDoesNotDependOnThreadCount from blocks of 500 vertices, solved in
+        // batches of about 500: one thread and three give the same result, the trace never increases and
+        // ends at the energy of the returned partition, and every component is connected.
+        const int w = 120;
+        WeightedGraph g;
+        g.vertexCount = std::size_t(w * w);
+        for (int y = 0; y < w; ++y)
+            for (int x = 0; x < w; ++x) {
+                const auto i = std::uint32_t(y * w + x);
+                if (x + 1 < w) {
+                    g.edgeSource.push_back(i);
+                    g.edgeTarget.push_back(i + 1);
+                    g.edgeWeight.push_back(1.0f);
+                }
+                if (y + 1 < w) {
+                    g.edgeSource.push_back(i);
+                    g.edgeTarget.push_back(i + std::uint32_t(w));
+                    g.edgeWeight.push_back(1.0f);
+                }
+            }
+        Noise noise(6);
+        std::vector<float> f(g.vertexCount);
+        for (int y = 0; y < w; ++y)
+            for (int x = 0; x < w; ++x)
+                f[std::size_t(y * w + x)] = float(((x / 20) + 2 * (y / 30)) % 4) + noise(0.8f);
+        CutPursuitParams params;
+        params.regularization = 1.0;
+        params.tolerance = 0.0;
+        params.blockSize = 500;
+        params.threads = 1;
+        const auto one = cutPursuit(g, f, 1, {}, params);
+        params.threads = 3;
+        const auto three = cutPursuit(g, f, 1, {}, params);
+        QCOMPARE(three.component, one.component);
+        QCOMPARE(three.energyTrace, one.energyTrace);
+        for (std::size_t k = 1; k < one.energyTrace.size(); ++k)
+            QVERIFY(one.energyTrace[k] <= one.energyTrace[k - 1] * (1 + 1e-12));
+        const double recomputed = energyOf(g, f, 1, params.regularization, one.component);
+        QVERIFY(std::abs(recomputed - one.energyTrace.back()) < 1e-6 * recomputed);
+        QVERIFY(one.componentCount >= 8);  // the 4 values in 6 × 4 tiles are found, not smoothed away
+        std::vector<std::int32_t> reach(g.vertexCount, -1);  // connectivity: flood each label once
+        std::vector<std::uint8_t> seenLabel(one.componentCount, 0);
+        std::vector<std::vector<std::uint32_t>> adj(g.vertexCount);
+        for (std::size_t e = 0; e < g.edgeCount(); ++e) {
+            adj[g.edgeSource[e]].push_back(g.edgeTarget[e]);
+            adj[g.edgeTarget[e]].push_back(g.edgeSource[e]);
+        }
+        for (std::uint32_t s = 0; s < g.vertexCount; ++s) {
+            if (reach[s] >= 0) continue;
+            const auto label = one.component[s];
+            QVERIFY2(!seenLabel[std::size_t(label)], "a component is not connected");
+            seenLabel[std::size_t(label)] = 1;
+            std::vector<std::uint32_t> stack{s};
+            reach[s] = label;
+            while (!stack.empty()) {
+                const auto v = stack.back();
+                stack.pop_back();
+                for (const auto u : adj[v])
+                    if (reach[u] < 0 && one.component[u] == label) {
+                        reach[u] = label;
+                        stack.push_back(u);
+                    }
+            }
+        }
+    }
+
     void rejectsInvalidInputAndHonoursCancel() {
         const WeightedGraph g = chain(4);
         const std::vector<float> f{0, 1, 2, 3};
