@@ -39,6 +39,9 @@ std::vector<std::vector<float>> toRows(const at::Tensor& matrix) {
 struct ClipEngine::Impl {
     clip::LoadedClip loaded;
     c10::Device device{c10::kCPU};
+    /// float32 on the CPU; float16 on CUDA (halves memory and uses the tensor cores; CLIP itself was
+    /// trained in mixed precision, so its weights are fp16-safe).
+    at::ScalarType dtype = at::kFloat;
     std::int64_t parameterCount = 0;
 
     void checkImage(const std::vector<float>& image, std::size_t index) const {
@@ -64,7 +67,7 @@ struct ClipEngine::Impl {
             std::memcpy(batch[std::int64_t(i)].data_ptr<float>(), images[first + i].data(),
                         images[first + i].size() * 4);
         }
-        return batch.to(device);
+        return batch.to(device, dtype);
     }
 };
 
@@ -79,7 +82,8 @@ ClipEngine ClipEngine::load(const std::filesystem::path& path, const ClipEngineO
     auto impl = std::make_unique<Impl>();
     impl->loaded = clip::loadClipModel(path, clip::ClipLoadOptions{options.mergesPath});
     impl->device = options.device == ComputeDevice::Cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
-    impl->loaded.model->to(impl->device);
+    if (impl->device.is_cuda()) impl->dtype = at::kHalf;
+    impl->loaded.model->to(impl->device, impl->dtype);
     for (const auto& p : impl->loaded.model->parameters()) impl->parameterCount += p.numel();
     return ClipEngine(std::move(impl));
 }
@@ -94,7 +98,7 @@ std::string ClipEngine::description() const {
     s << clip::describeClipConfig(impl_->loaded.config) << "; " << impl_->loaded.source.string() << " ("
       << clip::clipWeightFormatName(impl_->loaded.format) << ", " << double(impl_->parameterCount) / 1e6
       << " M parameters); tokenizer " << (hasTokenizer() ? "loaded" : "missing") << "; device "
-      << impl_->device.str();
+      << impl_->device.str() << (impl_->dtype == at::kHalf ? " (fp16)" : "");
     return s.str();
 }
 
@@ -172,6 +176,10 @@ ClipModel& ClipEngineAccess::model(const ClipEngine& engine) {
 
 c10::Device ClipEngineAccess::device(const ClipEngine& engine) {
     return engine.impl_->device;
+}
+
+at::ScalarType ClipEngineAccess::dtype(const ClipEngine& engine) {
+    return engine.impl_->dtype;
 }
 
 }  // namespace clip
