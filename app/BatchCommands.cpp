@@ -50,11 +50,15 @@ int infoCommand(const std::vector<std::string>& args) {
 
 } // namespace
 
-std::vector<std::string> batchCommandNames() { return {"info", "superpoints", "tokenize", "partition-quality"}; }
+std::vector<std::string> batchCommandNames() {
+    return {"info",      "superpoints", "tokenize",    "partition-quality", "tokenize-text",
+            "embed-text", "embed-image", "label",       "classify",          "init-tokenizer"};
+}
 
 int runBatchCommand(const std::string& command, const std::vector<std::string>& args) {
     if (command == "info") return infoCommand(args);
     if (int rc = runTokenizeCommand(command, args); rc >= 0) return rc;
+    if (int rc = runModelCommand(command, args); rc >= 0) return rc;
     std::cerr << "error: unknown batch command '" << command << "' (available:";
     for (const auto& name : batchCommandNames()) std::cerr << ' ' << name;
     std::cerr << ")" << std::endl;

@@ -26,4 +26,8 @@ Progress batchProgress(const std::string& stage);
 /// Tokenization commands (superpoints, tokenize, partition-quality); -1 if the name is not one of them.
 int runTokenizeCommand(const std::string& command, const std::vector<std::string>& args);
 
+/// CLIP commands (tokenize-text, embed-text, embed-image, label, classify, init-tokenizer); -1 if the
+/// name is not one of them.
+int runModelCommand(const std::string& command, const std::vector<std::string>& args);
+
 } // namespace s4::app

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     cli.add_option("file", studio.openFile, "Point cloud to open in the studio window");
     cli.add_option("--open", studio.openFile, "Point cloud to open (same as FILE)");
     cli.add_option("--view", studio.view,
-                   "Initial view: rgb, height, superpoints, anchors, patches, labels, or sweep (gamma sweep window)");
+                   "Initial view: rgb, height, superpoints, anchors, patches, labels, sweep (gamma sweep window) or prompts (Prompts panel)");
     cli.add_option("--screenshot", studio.screenshot, "Save a PNG of the window once the scene is shown");
     cli.add_flag("--exit", studio.exitAfterScreenshot, "Quit after the screenshot");
     cli.add_option("--gamma", studio.gamma, "WFPS γ in [0, 1] of the tokenization panel");

@@ -1,0 +1,319 @@
+// The CLIP commands of --batch: tokenize-text, embed-text, embed-image, label, classify and
+// init-tokenizer. Argument parsing and JSON around core/model/engine; no model code here.
+#include "app/BatchSupport.h"
+
+#include "core/common/Error.h"
+#include "core/io/SceneReader.h"
+#include "core/io/SceneWriter.h"
+#include "core/model/TorchRuntime.h"
+#include "core/model/engine/ClipEngine.h"
+#include "core/model/engine/OpenVocabSession.h"
+#include "core/model/encoder/RandomTokenizerCheckpoint.h"
+#include "core/model/image/ClipImagePreprocess.h"
+#include "core/model/text/ClipTokenizer.h"
+#include "core/openvocab/PromptTemplates.h"
+#include "core/scene/ClassSet.h"
+
+#include <CLI/CLI.hpp>
+#include <QImage>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace s4::app {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct ModelOptions {
+    std::string model;
+    std::string merges;
+    std::string device = "cpu";
+    int threads = 0;
+};
+
+void addModelOptions(CLI::App& cli, ModelOptions& o) {
+    cli.add_option("--model", o.model, "CLIP model: a Hugging Face folder (config.json, model.safetensors, "
+                                       "vocab.json, merges.txt) or an OpenAI TorchScript .pt")
+        ->required();
+    cli.add_option("--merges", o.merges, "BPE merges for a .pt model (default: the file beside it)");
+    cli.add_option("--device", o.device, "cpu or cuda")->default_val(o.device);
+    cli.add_option("--threads", o.threads, "CPU threads for LibTorch (0 = all cores)")->default_val(o.threads);
+}
+
+ClipEngine loadEngine(const ModelOptions& o) {
+    ClipEngineOptions options;
+    options.mergesPath = o.merges;
+    options.device = parseComputeDevice(o.device);
+    options.threads = o.threads;
+    requireComputeDevice(options.device);
+    return ClipEngine::load(o.model, options);
+}
+
+/// The tokenizer alone, without loading any weights: a HF folder's vocab.json + merges.txt, --merges,
+/// or OpenAI's merges file beside a .pt.
+ClipTokenizer loadTokenizerOnly(const ModelOptions& o) {
+    if (!o.merges.empty()) return ClipTokenizer::load(o.merges);
+    const fs::path model(o.model);
+    if (fs::is_directory(model)) return ClipTokenizer::load(model);
+    for (const char* name : {"bpe_simple_vocab_16e6.txt.gz", "bpe_simple_vocab_16e6.txt", "merges.txt"})
+        if (fs::exists(model.parent_path() / name)) return ClipTokenizer::load(model.parent_path() / name);
+    if (!fs::exists(model)) throw IoError(model.string(), "no such file or folder");
+    throw InvalidArgument(model.string() + ": no BPE merges beside this model; pass --merges "
+                                           "(OpenAI's bpe_simple_vocab_16e6.txt.gz)");
+}
+
+json embeddingsJson(const std::vector<std::vector<float>>& rows) {
+    return {{"dim", rows.empty() ? 0 : rows.front().size()}, {"embeddings", rows}};
+}
+
+int tokenizeTextCommand(const std::vector<std::string>& args) {
+    CLI::App cli("CLIP BPE token ids (context 77, start and end tokens, zero padded)", "s4studio --batch tokenize-text");
+    ModelOptions model;
+    std::vector<std::string> texts;
+    addModelOptions(cli, model);
+    cli.add_option("--text", texts, "Text to tokenize (repeat for several)")->required();
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClipTokenizer tokenizer = loadTokenizerOnly(model);
+        std::cout << json{{"ids", tokenizer.tokenize(texts)}}.dump() << std::endl;
+    });
+}
+
+int embedTextCommand(const std::vector<std::string>& args) {
+    CLI::App cli("CLIP text embeddings (projected into the joint space)", "s4studio --batch embed-text");
+    ModelOptions model;
+    std::vector<std::string> texts;
+    bool normalize = false;
+    addModelOptions(cli, model);
+    cli.add_option("--text", texts, "Text to embed (repeat for several)")->required();
+    cli.add_flag("--normalize", normalize, "L2-normalise each embedding");
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClipEngine engine = loadEngine(model);
+        std::cout << embeddingsJson(engine.embedText(texts, normalize)).dump() << std::endl;
+    });
+}
+
+/// An image file as CLIP input at the model's size (Qt's image readers: PNG, JPEG, BMP, PPM, ...).
+std::vector<float> readClipImage(const std::string& file, int size) {
+    QImage image;
+    if (!image.load(QString::fromStdString(file))) {
+        if (!fs::exists(file)) throw IoError(file, "no such file");
+        throw IoError(file, "not an image this build can read (PNG, JPEG, BMP, PPM, GIF)");
+    }
+    image = image.convertToFormat(QImage::Format_RGB888);
+    std::vector<std::uint8_t> pixels(std::size_t(image.width()) * std::size_t(image.height()) * 3);
+    for (int y = 0; y < image.height(); ++y)
+        std::copy_n(image.constScanLine(y), std::size_t(image.width()) * 3,
+                    pixels.data() + std::size_t(y) * std::size_t(image.width()) * 3);
+    ClipImageParams params;
+    params.size = size;
+    return preprocessClipImage(pixels, image.width(), image.height(), 3, params);
+}
+
+int embedImageCommand(const std::vector<std::string>& args) {
+    CLI::App cli("CLIP image embeddings (CLIP preprocessing: bicubic resize, centre crop, normalise)",
+                 "s4studio --batch embed-image");
+    ModelOptions model;
+    std::vector<std::string> images;
+    bool normalize = false;
+    addModelOptions(cli, model);
+    cli.add_option("images", images, "Image files")->required();
+    cli.add_flag("--normalize", normalize, "L2-normalise each embedding");
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClipEngine engine = loadEngine(model);
+        std::vector<std::vector<float>> inputs;
+        for (const auto& file : images) inputs.push_back(readClipImage(file, engine.config().vision.imageSize));
+        std::cout << embeddingsJson(engine.embedImages(inputs, normalize)).dump() << std::endl;
+    });
+}
+
+struct VocabularyOptions {
+    std::string classes = "scannet20";
+    std::vector<std::string> templates;
+    std::vector<std::string> negatives;
+    float threshold = 0.0f;
+    std::string tokenizer;
+};
+
+void addVocabularyOptions(CLI::App& cli, VocabularyOptions& v, const std::string& defaultClasses) {
+    v.classes = defaultClasses;
+    cli.add_option("--tokenizer", v.tokenizer, "S4Token tokenizer checkpoint folder (docs/CHECKPOINT_FORMAT.md)")
+        ->required();
+    cli.add_option("--classes", v.classes,
+                   "Class set: scannet20, s3dis13, modelnet40, shapenetpart, semantickitti, nyu40, or a "
+                   ".json / one-class-per-line file")
+        ->default_val(defaultClasses);
+    cli.add_option("--prompt-template", v.templates,
+                   "A template with {} (repeat for several), or a template set (default, indoor, objects) or "
+                   "file; default: the shipped default set");
+    cli.add_option("--negative", v.negatives, "Negative prompt: points it wins become unknown (repeatable)");
+    cli.add_option("--threshold", v.threshold, "Confidence below this → unknown")->default_val(v.threshold);
+}
+
+/// Templates given on the command line: literal templates (with {}) and/or set names or files.
+std::vector<std::string> resolveTemplates(const std::vector<std::string>& given) {
+    std::vector<std::string> out;
+    for (const auto& t : given) {
+        if (t.find("{}") != std::string::npos) {
+            out.push_back(t);
+        } else {
+            auto set = resolvePromptTemplates(t);
+            out.insert(out.end(), set.begin(), set.end());
+        }
+    }
+    return out;
+}
+
+OpenVocabQuery makeQuery(const ClassSet& set, const VocabularyOptions& v) {
+    OpenVocabQuery query;
+    for (const auto& c : set.classes) query.classNames.push_back(c.prompt.empty() ? c.name : c.prompt);
+    query.negativePrompts = v.negatives;
+    query.templates = resolveTemplates(v.templates);
+    query.unknownThreshold = v.threshold;
+    return query;
+}
+
+OpenVocabSession openSession(const ModelOptions& m, const VocabularyOptions& v) {
+    OpenVocabModelPaths paths;
+    paths.clipModel = m.model;
+    paths.mergesFile = m.merges;
+    paths.tokenizerCheckpoint = v.tokenizer;
+    const ComputeDevice device = parseComputeDevice(m.device);
+    requireComputeDevice(device);
+    return OpenVocabSession(paths, device, m.threads);
+}
+
+double msSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+int labelCommand(const std::vector<std::string>& args) {
+    CLI::App cli("Open-vocabulary semantic labels for every point (label id + confidence as PLY fields)",
+                 "s4studio --batch label");
+    ModelOptions model;
+    VocabularyOptions vocab;
+    std::string input, output;
+    addModelOptions(cli, model);
+    addVocabularyOptions(cli, vocab, "scannet20");
+    cli.add_option("cloud", input, "Point cloud")->required();
+    cli.add_option("--out", output, "Output PLY with 'label' (class ids; unknown = the set's ignore id or -1) "
+                                    "and 'confidence' fields")
+        ->required();
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClassSet classSet = resolveClassSet(vocab.classes);
+        const OpenVocabQuery query = makeQuery(classSet, vocab);
+        auto start = std::chrono::steady_clock::now();
+        OpenVocabSession session = openSession(model, vocab);
+        const double loadMs = msSince(start);
+        Scene scene = readScene(input);
+        start = std::chrono::steady_clock::now();
+        session.encodeScene(scene, batchProgress("encode"));
+        const double encodeMs = msSince(start);
+        start = std::chrono::steady_clock::now();
+        const OpenVocabLabels result = session.segment(query, batchProgress("segment"));
+        const double segmentMs = msSince(start);
+
+        const int unknownId = classSet.ignoreId >= 0 ? classSet.ignoreId : -1;
+        auto& label = scene.add(attr::kLabel, ScalarType::Int32, 1);
+        auto& confidence = scene.add("confidence", ScalarType::Float32, 1);
+        std::map<int, std::size_t> counts;
+        for (std::size_t i = 0; i < scene.pointCount(); ++i) {
+            const int index = result.label[i];
+            const int id = index >= 0 ? classSet.classes[std::size_t(index)].id : unknownId;
+            label.data<std::int32_t>()[i] = id;
+            confidence.data<float>()[i] = result.confidence[i];
+            ++counts[id];
+        }
+        writePly(scene, output);
+        json classes = json::array();
+        for (const auto& [id, n] : counts) {
+            const ClassInfo* info = classSet.byId(id);
+            classes.push_back({{"id", id}, {"name", info && id != unknownId ? info->name : "unknown"}, {"points", n}});
+        }
+        std::cout << json{{"file", input},
+                          {"out", output},
+                          {"points", scene.pointCount()},
+                          {"class_set", classSet.name},
+                          {"unknown_id", unknownId},
+                          {"model", session.description()},
+                          {"classes", classes},
+                          {"timings_ms", {{"load", loadMs}, {"encode", encodeMs}, {"segment", segmentMs}}}}
+                         .dump()
+                  << std::endl;
+    });
+}
+
+int classifyCommand(const std::vector<std::string>& args) {
+    CLI::App cli("Zero-shot classification of whole clouds from the encoder's [cls] feature",
+                 "s4studio --batch classify");
+    ModelOptions model;
+    VocabularyOptions vocab;
+    std::vector<std::string> inputs;
+    int top = 5;
+    addModelOptions(cli, model);
+    addVocabularyOptions(cli, vocab, "modelnet40");
+    cli.add_option("clouds", inputs, "Point clouds")->required();
+    cli.add_option("--top", top, "Classes listed per cloud")->default_val(top)->check(CLI::PositiveNumber);
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClassSet classSet = resolveClassSet(vocab.classes);
+        const OpenVocabQuery query = makeQuery(classSet, vocab);
+        OpenVocabSession session = openSession(model, vocab);
+        json results = json::array();
+        for (const auto& file : inputs) {
+            const Scene scene = readScene(file);
+            session.encodeScene(scene, batchProgress("encode " + file));
+            const auto ranked = session.classify(query);
+            json ranking = json::array();
+            for (std::size_t k = 0; k < ranked.size() && k < std::size_t(top); ++k)
+                ranking.push_back({{"class", ranked[k].first}, {"probability", ranked[k].second}});
+            results.push_back({{"file", file}, {"points", scene.pointCount()}, {"top", ranking}});
+        }
+        std::cout << json{{"class_set", classSet.name}, {"model", session.description()}, {"results", results}}.dump()
+                  << std::endl;
+    });
+}
+
+int initTokenizerCommand(const std::vector<std::string>& args) {
+    CLI::App cli("Write an UNTRAINED S4Token tokenizer checkpoint matching a CLIP model (random adapter "
+                 "weights): lets the label/classify path run before pretraining; predictions are not meaningful",
+                 "s4studio --batch init-tokenizer");
+    ModelOptions model;
+    std::string output;
+    std::uint64_t seed = 0;
+    TokenizationParams params;
+    addModelOptions(cli, model);
+    cli.add_option("--out", output, "Checkpoint folder to create")->required();
+    cli.add_option("--seed", seed, "Seed of the random weights")->default_val(seed);
+    cli.add_option("--num-tokens", params.sampling.count, "N: patches per cloud")->default_val(params.sampling.count);
+    cli.add_option("--patch-size", params.grouping.groupSize, "M: points per patch")
+        ->default_val(params.grouping.groupSize);
+    if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
+    return runReporting([&] {
+        const ClipEngine engine = loadEngine(model);
+        writeRandomTokenizerCheckpoint(output, engine.config(), params, seed);
+        std::cout << json{{"out", output}, {"untrained", true}, {"seed", seed}}.dump() << std::endl;
+    });
+}
+
+} // namespace
+
+int runModelCommand(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "tokenize-text") return tokenizeTextCommand(args);
+    if (command == "embed-text") return embedTextCommand(args);
+    if (command == "embed-image") return embedImageCommand(args);
+    if (command == "label") return labelCommand(args);
+    if (command == "classify") return classifyCommand(args);
+    if (command == "init-tokenizer") return initTokenizerCommand(args);
+    return -1;
+}
+
+} // namespace s4::app
