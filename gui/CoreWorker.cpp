@@ -19,13 +19,15 @@
 namespace s4::gui {
 
 struct CoreJob {
-    enum class Kind { SetScene, Tokenize, GammaSweep };
+    enum class Kind { SetScene, Tokenize, GammaSweep, Task };
     quint64 id = 0;
     Kind kind = Kind::Tokenize;
     std::shared_ptr<const Scene> scene;
     TokenizationParams params;
     bool withSuperpoints = true;
     std::vector<double> gammas;  ///< GammaSweep only
+    int channel = 0;             ///< Task only: tasks supersede others of their channel
+    CoreWorker::TaskFunction task;
     CancelFlag cancel;
 };
 
@@ -77,6 +79,10 @@ private:
         }
         if (job.kind == CoreJob::Kind::GammaSweep) {
             executeSweep(job);
+            return;
+        }
+        if (job.kind == CoreJob::Kind::Task) {
+            executeTask(job);
             return;
         }
         CoreWorker* owner = owner_;
@@ -181,6 +187,25 @@ private:
         }
     }
 
+    void executeTask(const CoreJob& job) {
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        if (!beginJob(job)) return;
+        const Progress progress = jobProgress(job);
+        try {
+            std::shared_ptr<void> result = job.task(progress);
+            progress.check();
+            post([owner, id, result] { emit owner->taskFinished(id, result); });
+        } catch (const Cancelled&) {
+            logger("gui")->debug("task {} cancelled", id);
+            post([owner, id] { emit owner->cancelled(id); });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromUtf8(e.what());
+            logger("gui")->warn("task {} failed: {}", id, e.what());
+            post([owner, id, message] { emit owner->failed(id, message); });
+        }
+    }
+
     std::shared_ptr<CoreWorkerQueue> queue_;
     CoreWorker* owner_;
     TokenizationPipeline pipeline_;
@@ -191,6 +216,7 @@ private:
 CoreWorker::CoreWorker(QObject* parent) : QObject(parent), queue_(std::make_shared<CoreWorkerQueue>()) {
     qRegisterMetaType<std::shared_ptr<const TokenizationOutcome>>();
     qRegisterMetaType<std::shared_ptr<const GammaSweepOutcome>>();
+    qRegisterMetaType<std::shared_ptr<void>>();
     thread_ = new QThread(this);
     thread_->setObjectName("s4-core-worker");
     auto* executor = new CoreExecutor(queue_, this);
@@ -238,23 +264,56 @@ quint64 CoreWorker::requestGammaSweep(const TokenizationParams& params, const st
     return enqueue(std::move(job));
 }
 
+quint64 CoreWorker::requestTask(int channel, TaskFunction fn) {
+    CoreJob job;
+    job.kind = CoreJob::Kind::Task;
+    job.channel = channel;
+    job.task = std::move(fn);
+    return enqueue(std::move(job));
+}
+
+void CoreWorker::cancelChannel(int channel) {
+    std::vector<quint64> dropped;
+    {
+        std::lock_guard lock(queue_->mutex);
+        for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
+            if (it->kind == CoreJob::Kind::Task && it->channel == channel) {
+                dropped.push_back(it->id);
+                it = queue_->jobs.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (queue_->running && queue_->running->kind == CoreJob::Kind::Task && queue_->running->channel == channel)
+            queue_->running->cancel.cancel();
+    }
+    for (quint64 id : dropped) emit cancelled(id);
+}
+
 quint64 CoreWorker::enqueue(CoreJob job) {
     job.id = ++lastId_;
     const CoreJob::Kind kind = job.kind;
+    const int channel = job.channel;
     const quint64 id = job.id;
-    (kind == CoreJob::Kind::GammaSweep ? lastSweepId_ : lastTokenizationId_) = id;
+    if (kind == CoreJob::Kind::GammaSweep)
+        lastSweepId_ = id;
+    else if (kind == CoreJob::Kind::Tokenize)
+        lastTokenizationId_ = id;
+    auto sameKind = [kind, channel](const CoreJob& other) {
+        return other.kind == kind && (kind != CoreJob::Kind::Task || other.channel == channel);
+    };
     std::vector<quint64> superseded;
     {
         std::lock_guard lock(queue_->mutex);
         for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
-            if (it->kind == kind) {
+            if (sameKind(*it)) {
                 superseded.push_back(it->id);
                 it = queue_->jobs.erase(it);
             } else {
                 ++it;
             }
         }
-        if (queue_->running && queue_->running->kind == kind) queue_->running->cancel.cancel();
+        if (queue_->running && sameKind(*queue_->running)) queue_->running->cancel.cancel();
         queue_->jobs.push_back(std::move(job));
     }
     for (quint64 old : superseded) emit cancelled(old);

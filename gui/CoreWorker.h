@@ -15,7 +15,10 @@
 #include <QObject>
 #include <QString>
 
+#include "core/common/Progress.h"
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -60,8 +63,16 @@ public:
     /// Queues WFPS runs for each γ (in [0, 1]) with the sampling parameters of params, on the superpoints
     /// of params.superpoints (cached by the pipeline: only WFPS runs per γ). Supersedes older sweeps.
     quint64 requestGammaSweep(const TokenizationParams& params, const std::vector<double>& gammas);
+    /// Work of another panel (open-vocabulary model loading, scene encoding, prompt queries): fn runs on
+    /// the worker thread with a Progress that reports to progress() and throws Cancelled when the job is
+    /// cancelled; its result comes back through taskFinished(). A new task of the same channel
+    /// supersedes queued and running ones of that channel, like tokenizations do among themselves.
+    using TaskFunction = std::function<std::shared_ptr<void>(const Progress&)>;
+    quint64 requestTask(int channel, TaskFunction fn);
     /// Cancels the running job and drops the queued ones.
     void cancelAll();
+    /// Cancels the running and queued tasks of one channel only.
+    void cancelChannel(int channel);
     /// Id of the newest tokenization requested so far (0 before any).
     quint64 latestJob() const { return lastTokenizationId_; }
     /// Id of the newest γ sweep requested so far (0 before any).
@@ -73,6 +84,8 @@ signals:
     void progress(quint64 job, double fraction);
     void tokenizationFinished(quint64 job, std::shared_ptr<const s4::gui::TokenizationOutcome> outcome);
     void gammaSweepFinished(quint64 job, std::shared_ptr<const s4::gui::GammaSweepOutcome> outcome);
+    /// A task of requestTask() returned; result is what its function returned.
+    void taskFinished(quint64 job, std::shared_ptr<void> result);
     /// message is a sentence from the core (s4::Error::what()).
     void failed(quint64 job, const QString& message);
     /// The job was superseded or cancelled before it produced a result.
@@ -94,3 +107,4 @@ private:
 
 Q_DECLARE_METATYPE(std::shared_ptr<const s4::gui::TokenizationOutcome>)
 Q_DECLARE_METATYPE(std::shared_ptr<const s4::gui::GammaSweepOutcome>)
+Q_DECLARE_METATYPE(std::shared_ptr<void>)

@@ -11,11 +11,15 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace s4::gui {
@@ -42,13 +46,56 @@ std::vector<double> GammaSweepView::defaultGammas() {
     return {0.0, 0.25, 0.5, 0.75, 1.0};
 }
 
+std::optional<std::vector<double>> GammaSweepView::parseGammas(const QString& text, QString* error) {
+    auto fail = [error](const QString& message) -> std::optional<std::vector<double>> {
+        if (error) *error = message;
+        return std::nullopt;
+    };
+    static const QRegularExpression separators("[,;\\s]+");
+    const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
+    if (parts.isEmpty()) return fail(QObject::tr("Enter at least one γ value in [0, 1]."));
+    if (parts.size() > static_cast<qsizetype>(kMaxGammas))
+        return fail(QObject::tr("%1 values given; the window shows at most %2.").arg(parts.size()).arg(kMaxGammas));
+    std::vector<double> gammas;
+    for (const QString& part : parts) {
+        bool ok = false;
+        // "C" locale: the decimal point is a dot whatever the user's locale (commas separate values).
+        const double v = QLocale::c().toDouble(part, &ok);
+        if (!ok || !std::isfinite(v)) return fail(QObject::tr("'%1' is not a number.").arg(part));
+        if (v < 0.0 || v > 1.0) return fail(QObject::tr("γ = %1 is outside [0, 1].").arg(part));
+        gammas.push_back(v);
+    }
+    if (error) error->clear();
+    return gammas;
+}
+
+QString GammaSweepView::formatGammas(const std::vector<double>& gammas) {
+    QStringList parts;
+    for (double g : gammas) parts << QLocale::c().toString(g, 'g', 6);
+    return parts.join(", ");
+}
+
 GammaSweepView::GammaSweepView(MainWindow* window, TokenizationPanel* panel, std::vector<double> gammas)
     : QWidget(window, Qt::Window), window_(window), panel_(panel), gammas_(std::move(gammas)) {
     setObjectName("gammaSweepView");
     setWindowTitle(tr("γ sweep — S4Studio"));
 
-    auto* layout = new QVBoxLayout(this);
+    layout_ = new QVBoxLayout(this);
     auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("γ values:"), this));
+    gammasEdit_ = new QLineEdit(formatGammas(gammas_), this);
+    gammasEdit_->setObjectName("sweepGammas");
+    gammasEdit_->setToolTip(tr("Up to %1 values in [0, 1], separated by commas or spaces; the sweep reruns "
+                               "as you type (only WFPS reruns, superpoints are cached)")
+                                .arg(kMaxGammas));
+    gammasEdit_->setMinimumWidth(220);
+    bar->addWidget(gammasEdit_);
+    gammasDebounce_ = new QTimer(this);
+    gammasDebounce_->setSingleShot(true);
+    gammasDebounce_->setInterval(400);  // typing "0.75" must not start four sweeps
+    connect(gammasDebounce_, &QTimer::timeout, this, &GammaSweepView::applyGammasText);
+    connect(gammasEdit_, &QLineEdit::textEdited, this, [this] { gammasDebounce_->start(); });
+    connect(gammasEdit_, &QLineEdit::returnPressed, this, &GammaSweepView::applyGammasText);
     bar->addWidget(new QLabel(tr("Colour:"), this));
     coloringCombo_ = new QComboBox(this);
     coloringCombo_->setObjectName("sweepColoring");
@@ -71,16 +118,46 @@ GammaSweepView::GammaSweepView(MainWindow* window, TokenizationPanel* panel, std
     progress_->setMaximumWidth(200);
     progress_->setVisible(false);
     bar->addWidget(progress_);
-    layout->addLayout(bar);
+    layout_->addLayout(bar);
+    buildPanels();
+    resize(1500, 900);
 
-    // Small multiples: about square panels, three per row for the default five.
-    auto* grid = new QGridLayout;
+    CoreWorker* worker = panel_->worker();
+    connect(worker, &CoreWorker::gammaSweepFinished, this, &GammaSweepView::onFinished);
+    connect(worker, &CoreWorker::failed, this, [this, worker](quint64 job, const QString& message) {
+        if (job != worker->latestGammaSweep()) return;
+        progress_->setVisible(false);
+        status_->setText(tr("Failed: %1").arg(message));
+        emit sweepFailed(message);
+    });
+    connect(worker, &CoreWorker::progress, this, [this, worker](quint64 job, double fraction) {
+        if (job == worker->latestGammaSweep())
+            progress_->setValue(static_cast<int>(std::lround(fraction * 100)));
+    });
+    // A new scene invalidates the panels; recompute only while the window is open.
+    connect(window_, &MainWindow::sceneShown, this, [this] {
+        outcome_.reset();
+        for (Panel& p : panels_) p.anchors->setAnchors({});
+        if (isVisible()) recompute();
+    });
+}
+
+GammaSweepView::~GammaSweepView() = default;
+
+void GammaSweepView::buildPanels() {
+    // Overlays first: they remove their actors from renderers the viewports still own.
+    panels_.clear();
+    delete grid_;
+    grid_ = new QWidget(this);
+    auto* grid = new QGridLayout(grid_);
+    grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
+    // Small multiples: about square panels, three per row for the default five.
     const int columns = gammas_.size() <= 3 ? static_cast<int>(gammas_.size())
                                             : static_cast<int>(std::ceil(std::sqrt(double(gammas_.size()))));
     for (std::size_t i = 0; i < gammas_.size(); ++i) {
         Panel p;
-        auto* cell = new QWidget(this);
+        auto* cell = new QWidget(grid_);
         auto* cellLayout = new QVBoxLayout(cell);
         cellLayout->setContentsMargins(0, 0, 0, 0);
         cellLayout->setSpacing(2);
@@ -110,7 +187,7 @@ GammaSweepView::GammaSweepView(MainWindow* window, TokenizationPanel* panel, std
            "point.</p><p>γ = 0 is plain farthest point sampling. With the described convention larger γ "
            "moves anchors into small superpoints (object parts, edges); the printed convention moves "
            "them the other way.</p><p>All panels share one camera: drag, pan or zoom in any of them.</p>"),
-        this);
+        grid_);
     legend->setWordWrap(true);
     legend->setAlignment(Qt::AlignCenter);
     legend->setMargin(24);
@@ -118,31 +195,45 @@ GammaSweepView::GammaSweepView(MainWindow* window, TokenizationPanel* panel, std
     if (cells % columns != 0)
         grid->addWidget(legend, cells / columns, cells % columns);
     else
-        layout->addWidget(legend);
-    layout->addLayout(grid, 1);
-    resize(1500, 900);
-
-    CoreWorker* worker = panel_->worker();
-    connect(worker, &CoreWorker::gammaSweepFinished, this, &GammaSweepView::onFinished);
-    connect(worker, &CoreWorker::failed, this, [this, worker](quint64 job, const QString& message) {
-        if (job != worker->latestGammaSweep()) return;
-        progress_->setVisible(false);
-        status_->setText(tr("Failed: %1").arg(message));
-        emit sweepFailed(message);
-    });
-    connect(worker, &CoreWorker::progress, this, [this, worker](quint64 job, double fraction) {
-        if (job == worker->latestGammaSweep())
-            progress_->setValue(static_cast<int>(std::lround(fraction * 100)));
-    });
-    // A new scene invalidates the panels; recompute only while the window is open.
-    connect(window_, &MainWindow::sceneShown, this, [this] {
-        outcome_.reset();
-        for (Panel& p : panels_) p.anchors->setAnchors({});
-        if (isVisible()) recompute();
-    });
+        grid->addWidget(legend, cells / columns, 0, 1, columns);
+    layout_->addWidget(grid_, 1);
+    lastCameraState_ = {};
 }
 
-GammaSweepView::~GammaSweepView() = default;
+void GammaSweepView::setGammas(std::vector<double> gammas) {
+    for (double& g : gammas) g = std::clamp(g, 0.0, 1.0);
+    if (gammas.empty()) return;
+    if (gammas.size() > kMaxGammas) gammas.resize(kMaxGammas);
+    const QString text = formatGammas(gammas);
+    if (gammasEdit_->text() != text && parseGammas(gammasEdit_->text()) != gammas) gammasEdit_->setText(text);
+    gammasError_.clear();
+    if (gammas == gammas_) return;
+    gammas_ = std::move(gammas);
+    outcome_.reset();
+    buildPanels();
+    if (window_->scene()) recompute();
+}
+
+QString GammaSweepView::gammasText() const {
+    return gammasEdit_->text();
+}
+
+void GammaSweepView::setGammasText(const QString& text) {
+    gammasEdit_->setText(text);
+    applyGammasText();
+}
+
+void GammaSweepView::applyGammasText() {
+    gammasDebounce_->stop();
+    QString error;
+    const auto gammas = parseGammas(gammasEdit_->text(), &error);
+    if (!gammas) {
+        gammasError_ = error;
+        status_->setText(tr("γ values: %1").arg(error));
+        return;
+    }
+    setGammas(*gammas);
+}
 
 PointCloudViewport* GammaSweepView::panelViewport(std::size_t i) const {
     return i < panels_.size() ? panels_[i].viewport : nullptr;

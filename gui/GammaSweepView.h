@@ -15,11 +15,15 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
+class QTimer;
+class QVBoxLayout;
 
 namespace s4::gui {
 
@@ -39,7 +43,23 @@ public:
                    std::vector<double> gammas = defaultGammas());
     ~GammaSweepView() override;
 
+    /// Most panels one window shows.
+    static constexpr std::size_t kMaxGammas = 12;
+    /// Parses a γ list as typed in the window ("0, 0.25, 0.5" or "0 0.5 1"): 1 to kMaxGammas numbers in
+    /// [0, 1], separated by commas, semicolons or spaces. On failure returns std::nullopt and, if error is
+    /// given, a sentence saying what is wrong.
+    static std::optional<std::vector<double>> parseGammas(const QString& text, QString* error = nullptr);
+    /// "0, 0.25, 0.5, 0.75, 1".
+    static QString formatGammas(const std::vector<double>& gammas);
+
     const std::vector<double>& gammas() const { return gammas_; }
+    /// Replaces the γ values: one panel each, and a new sweep on the worker when a scene is shown
+    /// (superseding a running one). Values outside [0, 1] are clamped.
+    void setGammas(std::vector<double> gammas);
+    /// The γ list editor's text and the last parse error shown (empty when the text is valid).
+    QString gammasText() const;
+    void setGammasText(const QString& text);
+    QString gammasError() const { return gammasError_; }
     /// The sweep on display (null before the first one for the current scene).
     std::shared_ptr<const GammaSweepOutcome> outcome() const { return outcome_; }
     /// Panels, for tests: one per γ, in the order of gammas().
@@ -71,6 +91,8 @@ private:
         std::unique_ptr<AnchorOverlay> anchors;
     };
 
+    void buildPanels();
+    void applyGammasText();
     void onFinished(quint64 job, std::shared_ptr<const GammaSweepOutcome> outcome);
     void onFrameRendered(PointCloudViewport* source);
     void applyColors();
@@ -84,6 +106,11 @@ private:
     std::shared_ptr<const GammaSweepOutcome> outcome_;
     Coloring coloring_ = Coloring::Scene;
 
+    QVBoxLayout* layout_ = nullptr;
+    QWidget* grid_ = nullptr;  ///< holds the panels; rebuilt when the γ list changes
+    QLineEdit* gammasEdit_ = nullptr;
+    QTimer* gammasDebounce_ = nullptr;
+    QString gammasError_;
     QComboBox* coloringCombo_ = nullptr;
     QLabel* status_ = nullptr;
     QProgressBar* progress_ = nullptr;

@@ -6,8 +6,11 @@
 #include "core/io/SceneWriter.h"
 #include "gui/AnchorOverlay.h"
 #include "gui/GammaSweepView.h"
+#include "gui/LegendPanel.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/PointDescription.h"
+#include "gui/ClipSettingsDialog.h"
+#include "gui/PromptPanel.h"
 #include "gui/SampleScene.h"
 #include "gui/SceneLoader.h"
 #include "gui/ScenePanel.h"
@@ -68,6 +71,9 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     scenePanel_->setMinimumWidth(280);
     sceneDock_ = addPanel(tr("Scene"), scenePanel_, Qt::LeftDockWidgetArea);
     sceneDock_->setObjectName("sceneDock");
+    legendPanel_ = new LegendPanel(this);
+    legendDock_ = addPanel(tr("Legend"), legendPanel_, Qt::LeftDockWidgetArea);
+    legendDock_->setObjectName("legendDock");
 
     loader_ = new SceneLoader(this);
     connect(loader_, &SceneLoader::started, this, &MainWindow::onLoadStarted);
@@ -83,12 +89,21 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     createStatusBar();
     tokenizationPanel_ = new TokenizationPanel(this);
     tokenizationPanel_->setMinimumWidth(300);
-    addPanel(tr("Tokenization"), tokenizationPanel_)->setObjectName("tokenizationDock");
+    QDockWidget* tokenizationDock = addPanel(tr("Tokenization"), tokenizationPanel_);
+    tokenizationDock->setObjectName("tokenizationDock");
+    promptPanel_ = new PromptPanel(this);
+    promptPanel_->setMinimumWidth(300);
+    promptDock_ = addPanel(tr("Prompts"), promptPanel_);
+    promptDock_->setObjectName("promptDock");
+    tabifyDockWidget(tokenizationDock, promptDock_);
+    tokenizationDock->raise();
     // A new result changes the picked point's superpoint and patch: refresh its description.
     connect(tokenizationPanel_, &TokenizationPanel::resultShown, this, [this] {
         if (pickedPoint_) onPointPicked(*pickedPoint_);
     });
     resize(1400, 900);
+    // The scene summary needs little height; the legend lists up to 40 classes.
+    resizeDocks({sceneDock_, legendDock_}, {330, 520}, Qt::Vertical);
     if (options_.persistSettings) restoreSettings();
     rebuildRecentMenu();
     rebuildColorModes();
@@ -163,6 +178,10 @@ void MainWindow::createActions() {
     gammaSweepAction_->setStatusTip(tr("WFPS anchors for several γ side by side, with one shared camera"));
     connect(gammaSweepAction_, &QAction::triggered, this, &MainWindow::showGammaSweep);
 
+    clipSettingsAction_ = new QAction(tr("&CLIP Model Settings…"), this);
+    clipSettingsAction_->setStatusTip(tr("Where the CLIP model and the tokenizer checkpoint are, and where they run"));
+    connect(clipSettingsAction_, &QAction::triggered, this, &MainWindow::showClipSettings);
+
     shortcutsAction_ = new QAction(tr("&Keyboard Shortcuts"), this);
     shortcutsAction_->setShortcut(QKeySequence::HelpContents);
     connect(shortcutsAction_, &QAction::triggered, this, &MainWindow::showShortcuts);
@@ -185,6 +204,9 @@ void MainWindow::createMenus() {
     fileMenu_->addSeparator();
     fileMenu_->addAction(quitAction_);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(clipSettingsAction_);
+
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     colorMenu_ = viewMenu_->addMenu(tr("&Colour By"));
     viewMenu_->addSeparator();
@@ -197,6 +219,7 @@ void MainWindow::createMenus() {
     viewMenu_->addAction(gammaSweepAction_);
     panelsMenu_ = viewMenu_->addMenu(tr("&Panels"));
     panelsMenu_->addAction(sceneDock_->toggleViewAction());
+    panelsMenu_->addAction(legendDock_->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(shortcutsAction_);
@@ -384,6 +407,24 @@ void MainWindow::onPointPicked(std::size_t index) {
     statusText_->setText(QString::fromStdString(text));
 }
 
+void MainWindow::showClipSettings() {
+    auto* dialog = new ClipSettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->load(QSettings());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QSettings settings;
+        const PromptModelSettings before = PromptModelSettings::load(settings);
+        dialog->save(settings);
+        if (!(dialog->settings() == before) || !promptPanel_->modelReady()) promptPanel_->reloadModel();
+    });
+    dialog->open();  // not exec(): the event loop (and a running worker) keeps going
+}
+
+void MainWindow::showPromptPanel() {
+    promptDock_->show();
+    promptDock_->raise();
+}
+
 GammaSweepView* MainWindow::gammaSweepView() {
     if (!gammaSweep_) gammaSweep_ = new GammaSweepView(this, tokenizationPanel_);
     return gammaSweep_;
@@ -413,6 +454,7 @@ bool MainWindow::setColorSpec(const ColorSpec& spec) {
 
 void MainWindow::applyColors() {
     if (scene_) viewport_->setColors(computeColors(*scene_, colorSpec_));
+    legendPanel_->showScene(scene_, colorSpec_);
 }
 
 void MainWindow::rebuildColorModes() {

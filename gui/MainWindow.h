@@ -27,6 +27,8 @@ namespace s4::gui {
 
 class AnchorOverlay;
 class GammaSweepView;
+class LegendPanel;
+class PromptPanel;
 class PointCloudViewport;
 class ScenePanel;
 class SceneLoader;
@@ -57,6 +59,16 @@ public:
     PointCloudViewport* viewport() const { return viewport_; }
     ScenePanel* scenePanel() const { return scenePanel_; }
     TokenizationPanel* tokenizationPanel() const { return tokenizationPanel_; }
+    /// The Legend dock's panel: classes of the label mode, colour bar of scalar modes.
+    LegendPanel* legendPanel() const { return legendPanel_; }
+    const Options& options() const { return options_; }
+    /// The Prompts dock's panel (open-vocabulary segmentation).
+    PromptPanel* promptPanel() const { return promptPanel_; }
+    /// Brings the Prompts dock to the front.
+    void showPromptPanel();
+    /// Recolours the viewport with the current colour mode and refreshes the legend (other panels call
+    /// it to give the viewport back after showing their own layer).
+    void applyColors();
     /// The γ sweep window (created on first use, hidden until showGammaSweep()).
     GammaSweepView* gammaSweepView();
     /// Shows the γ sweep window and starts its computation for the current scene and panel settings.
@@ -66,6 +78,11 @@ public:
     /// Adds a dockable panel and its show/hide entry in the View menu.
     QDockWidget* addPanel(const QString& title, QWidget* panel,
                           Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+
+public slots:
+    /// Edit ▸ CLIP Model Settings…: a (non-modal) dialog; OK stores the paths in QSettings and reloads
+    /// the prompt panel's models.
+    void showClipSettings();
 
 signals:
     /// A scene was loaded and handed to the viewport and the Scene panel.
@@ -105,7 +122,6 @@ private:
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
     void rebuildColorModes();
-    void applyColors();
 
     Options options_;
     std::unique_ptr<AnchorOverlay> pickMarker_;
@@ -116,6 +132,11 @@ private:
     ScenePanel* scenePanel_ = nullptr;
     QDockWidget* sceneDock_ = nullptr;
     TokenizationPanel* tokenizationPanel_ = nullptr;
+    LegendPanel* legendPanel_ = nullptr;
+    PromptPanel* promptPanel_ = nullptr;
+    QDockWidget* promptDock_ = nullptr;
+    QAction* clipSettingsAction_ = nullptr;
+    QDockWidget* legendDock_ = nullptr;
     SceneLoader* loader_ = nullptr;
 
     std::shared_ptr<Scene> scene_;

@@ -6,6 +6,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
@@ -21,6 +22,8 @@
 #include <vtkProperty.h>
 
 #include <cmath>
+#include <numeric>
+#include <random>
 #include <cstring>
 #include <limits>
 
@@ -38,6 +41,26 @@ namespace {
 
 // Pick radius in logical pixels: about a fingertip of slack around a small point.
 constexpr double kPickRadius = 6.0;
+// After the camera stops, the full cloud returns this much later: wheel zooming ends an interaction
+// per notch, and redrawing millions of points between notches would make it stutter.
+constexpr int kLodRestoreMs = 250;
+// The subset is the same for every render of a scene (no flicker while rotating).
+constexpr std::uint64_t kLodSeed = 0x5eed;
+
+// One vertex cell per point, built directly as offset/connectivity arrays (no per-cell calls).
+vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType n) {
+    vtkNew<vtkIdTypeArray> offsets, connectivity;
+    offsets->SetNumberOfValues(n + 1);
+    connectivity->SetNumberOfValues(n);
+    for (vtkIdType i = 0; i < n; ++i) {
+        offsets->SetValue(i, i);
+        connectivity->SetValue(i, i);
+    }
+    offsets->SetValue(n, n);
+    auto verts = vtkSmartPointer<vtkCellArray>::New();
+    verts->SetData(offsets, connectivity);
+    return verts;
+}
 
 template <class F>
 vtkSmartPointer<vtkCallbackCommand> makeCallback(F* self) {
@@ -110,6 +133,28 @@ PointCloudViewport::PointCloudViewport(QWidget* parent) : QOpenGLWidget(parent) 
     actor_->GetProperty()->SetPointSize(pointSize_);
     actor_->VisibilityOff();
     renderer_->AddActor(actor_);
+
+    // The level-of-detail subset: its own actor with the same look, shown instead of the full one.
+    lodMapper_->SetInputData(lodPolyData_);
+    lodMapper_->SetColorModeToDirectScalars();
+    lodMapper_->SetScalarModeToUsePointData();
+    lodMapper_->ScalarVisibilityOn();
+    lodActor_->SetMapper(lodMapper_);
+    lodActor_->GetProperty()->SetRepresentationToPoints();
+    lodActor_->GetProperty()->LightingOff();
+    lodActor_->GetProperty()->SetPointSize(pointSize_);
+    lodActor_->VisibilityOff();
+    renderer_->AddActor(lodActor_);
+    lodRestore_ = new QTimer(this);
+    lodRestore_->setSingleShot(true);
+    lodRestore_->setInterval(kLodRestoreMs);
+    connect(lodRestore_, &QTimer::timeout, this, [this] { showLod(false); });
+    auto interaction = makeCallback(this);
+    interaction->SetCallback([](vtkObject*, unsigned long event, void* clientData, void*) {
+        static_cast<PointCloudViewport*>(clientData)->setInteracting(event == vtkCommand::StartInteractionEvent);
+    });
+    interactionTags_[0] = style->AddObserver(vtkCommand::StartInteractionEvent, interaction);
+    interactionTags_[1] = style->AddObserver(vtkCommand::EndInteractionEvent, interaction);
 }
 
 PointCloudViewport::~PointCloudViewport() {
@@ -121,6 +166,8 @@ PointCloudViewport::~PointCloudViewport() {
     }
     for (unsigned long tag : observerTags_) renderWindow_->RemoveObserver(tag);
     interactor_->RemoveObserver(renderObserverTag_);
+    if (vtkInteractorObserver* style = interactor_->GetInteractorStyle())
+        for (unsigned long tag : interactionTags_) style->RemoveObserver(tag);
 }
 
 vtkRenderer* PointCloudViewport::renderer() const {
@@ -139,21 +186,9 @@ void PointCloudViewport::setScene(std::shared_ptr<const Scene> scene) {
         auto* coords = vtkFloatArray::SafeDownCast(points->GetData());
         std::memcpy(coords->GetPointer(0), scene_->positions.data(), n * sizeof(Eigen::Vector3f));
     }
-    // One vertex cell per point, built directly as offset/connectivity arrays (no per-cell calls).
-    vtkNew<vtkIdTypeArray> offsets, connectivity;
-    offsets->SetNumberOfValues(static_cast<vtkIdType>(n + 1));
-    connectivity->SetNumberOfValues(static_cast<vtkIdType>(n));
-    for (vtkIdType i = 0; i < static_cast<vtkIdType>(n); ++i) {
-        offsets->SetValue(i, i);
-        connectivity->SetValue(i, i);
-    }
-    offsets->SetValue(static_cast<vtkIdType>(n), static_cast<vtkIdType>(n));
-    vtkNew<vtkCellArray> verts;
-    verts->SetData(offsets, connectivity);
-
     polyData_->Initialize();
     polyData_->SetPoints(points);
-    polyData_->SetVerts(verts);
+    polyData_->SetVerts(vertexCells(static_cast<vtkIdType>(n)));
     colors_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
     colors_->SetName("colors");
     colors_->SetNumberOfComponents(3);
@@ -161,8 +196,71 @@ void PointCloudViewport::setScene(std::shared_ptr<const Scene> scene) {
     if (n > 0) std::memset(colors_->GetPointer(0), 128, 3 * n);
     polyData_->GetPointData()->SetScalars(colors_);
     polyData_->Modified();
-    actor_->SetVisibility(n > 0);
+    buildLod();
+    lodRestore_->stop();
+    showLod(false);
     setStandardView(StandardView::Iso);
+}
+
+void PointCloudViewport::buildLod() {
+    lodIndices_.clear();
+    lodPolyData_->Initialize();
+    lodColors_ = nullptr;
+    const std::size_t n = scene_ ? scene_->pointCount() : 0;
+    if (n <= lodThreshold_ || lodBudget_ >= n) return;
+    // A uniform random subset (selection sampling, Knuth's algorithm S): ascending indices, exactly
+    // lodBudget_ of them, in one pass without materialising a permutation of n.
+    lodIndices_.reserve(lodBudget_);
+    std::mt19937_64 rng(kLodSeed);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    std::size_t needed = lodBudget_;
+    for (std::size_t i = 0; i < n && needed > 0; ++i) {
+        if (uniform(rng) * double(n - i) < double(needed)) {
+            lodIndices_.push_back(static_cast<vtkIdType>(i));
+            --needed;
+        }
+    }
+    const auto m = static_cast<vtkIdType>(lodIndices_.size());
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToFloat();
+    points->SetNumberOfPoints(m);
+    auto* coords = vtkFloatArray::SafeDownCast(points->GetData())->GetPointer(0);
+    for (vtkIdType k = 0; k < m; ++k) {
+        const Eigen::Vector3f& p = scene_->positions[static_cast<std::size_t>(lodIndices_[k])];
+        coords[3 * k] = p.x(), coords[3 * k + 1] = p.y(), coords[3 * k + 2] = p.z();
+    }
+    lodPolyData_->SetPoints(points);
+    lodPolyData_->SetVerts(vertexCells(m));
+    lodColors_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    lodColors_->SetName("colors");
+    lodColors_->SetNumberOfComponents(3);
+    lodColors_->SetNumberOfTuples(m);
+    if (m > 0) std::memset(lodColors_->GetPointer(0), 128, 3 * static_cast<std::size_t>(m));
+    lodPolyData_->GetPointData()->SetScalars(lodColors_);
+    lodPolyData_->Modified();
+}
+
+bool PointCloudViewport::lodActive() const {
+    return lodActor_->GetVisibility() != 0;
+}
+
+void PointCloudViewport::setInteracting(bool interacting) {
+    if (lodIndices_.empty()) return;
+    if (interacting) {
+        lodRestore_->stop();
+        showLod(true);
+    } else {
+        lodRestore_->start();
+    }
+}
+
+void PointCloudViewport::showLod(bool on) {
+    const bool hasPoints = scene_ && scene_->pointCount() > 0;
+    const bool lod = on && !lodIndices_.empty();
+    if (lodActive() == lod && actor_->GetVisibility() == (hasPoints && !lod)) return;
+    actor_->SetVisibility(hasPoints && !lod);
+    lodActor_->SetVisibility(lod);
+    requestRender();
 }
 
 void PointCloudViewport::setColors(const std::vector<std::uint8_t>& rgb) {
@@ -174,12 +272,20 @@ void PointCloudViewport::setColors(const std::vector<std::uint8_t>& rgb) {
     if (!rgb.empty()) std::memcpy(colors_->GetPointer(0), rgb.data(), rgb.size());
     colors_->Modified();
     polyData_->Modified();
+    if (lodColors_) {
+        std::uint8_t* out = lodColors_->GetPointer(0);
+        for (std::size_t k = 0; k < lodIndices_.size(); ++k)
+            std::memcpy(out + 3 * k, rgb.data() + 3 * static_cast<std::size_t>(lodIndices_[k]), 3);
+        lodColors_->Modified();
+        lodPolyData_->Modified();
+    }
     requestRender();
 }
 
 void PointCloudViewport::setPointSize(float pixels) {
     pointSize_ = std::clamp(pixels, 1.0f, 20.0f);
     actor_->GetProperty()->SetPointSize(pointSize_);
+    lodActor_->GetProperty()->SetPointSize(pointSize_);
     requestRender();
 }
 

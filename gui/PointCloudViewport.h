@@ -9,6 +9,8 @@
 #include <QColor>
 #include <QOpenGLWidget>
 
+class QTimer;
+
 #include <vtkActor.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
@@ -19,6 +21,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,6 +56,28 @@ public:
     /// The renderer, for later overlays (tokenization anchors, patch outlines).
     vtkRenderer* renderer() const;
 
+    /// Level of detail: scenes with more points than lodThreshold() are drawn as a fixed random subset
+    /// of lodBudget() points while the camera moves (between the interactor style's start and end of
+    /// interaction, plus a short grace period so wheel zooming stays smooth) and in full when it stops.
+    /// Takes effect at the next setScene().
+    void setLodThreshold(std::size_t points) { lodThreshold_ = points; }
+    void setLodBudget(std::size_t points) { lodBudget_ = std::max<std::size_t>(points, 1); }
+    std::size_t lodThreshold() const { return lodThreshold_; }
+    std::size_t lodBudget() const { return lodBudget_; }
+    static constexpr std::size_t kDefaultLodThreshold = 2'000'000;
+    static constexpr std::size_t kDefaultLodBudget = 1'000'000;
+    /// Points of the subset for the current scene (0: the scene is drawn in full at all times).
+    std::size_t lodPointCount() const { return lodIndices_.size(); }
+    /// Scene indices of the subset, ascending.
+    const std::vector<vtkIdType>& lodIndices() const { return lodIndices_; }
+    /// The subset's geometry and colours (for tests).
+    vtkPolyData* lodPolyData() const { return lodPolyData_.GetPointer(); }
+    /// Whether the next frame draws the subset instead of the full cloud.
+    bool lodActive() const;
+    /// Switches to the subset (true) or, after the grace period, back to the full cloud (false). Driven
+    /// by the interactor; public for scripted interaction and frame-time measurements.
+    void setInteracting(bool interacting);
+
 public slots:
     void resetCamera();
     void setStandardView(s4::gui::StandardView view);
@@ -80,6 +105,8 @@ private:
     void onContextAboutToBeDestroyed();
     void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
     void requestRender();
+    void buildLod();
+    void showLod(bool on);
 
     vtkNew<vtkGenericOpenGLRenderWindow> renderWindow_;
     vtkNew<vtkGenericRenderWindowInteractor> interactor_;
@@ -96,6 +123,16 @@ private:
     bool pressedLeft_ = false;
     unsigned long observerTags_[3] = {0, 0, 0};
     unsigned long renderObserverTag_ = 0;
+    unsigned long interactionTags_[2] = {0, 0};
+
+    vtkNew<vtkPolyData> lodPolyData_;
+    vtkNew<vtkPolyDataMapper> lodMapper_;
+    vtkNew<vtkActor> lodActor_;
+    vtkSmartPointer<vtkUnsignedCharArray> lodColors_;
+    std::vector<vtkIdType> lodIndices_;
+    std::size_t lodThreshold_ = kDefaultLodThreshold;
+    std::size_t lodBudget_ = kDefaultLodBudget;
+    QTimer* lodRestore_ = nullptr;
 };
 
 }  // namespace s4::gui

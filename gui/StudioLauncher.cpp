@@ -92,7 +92,9 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
     std::optional<TokenizationLayerView> layerView = tokenizationLayerView(options.view);
     // "sweep": the γ sweep window instead of the main window.
     const bool sweepView = options.view == "sweep";
-    if (!options.view.empty() && !layerView && !sweepView) {
+    // "prompts": the main window with the Prompts dock in front.
+    const bool promptsView = options.view == "prompts";
+    if (!options.view.empty() && !layerView && !sweepView && !promptsView) {
         view = parseColorSpec(options.view);
         if (!view) {
             QStringList names;
@@ -100,7 +102,8 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
             names << "superpoints"
                   << "anchors"
                   << "patches"
-                  << "sweep";
+                  << "sweep"
+                  << "prompts";
             printError(QString("--view '%1' is not a view; use one of: %2")
                            .arg(QString::fromStdString(options.view), names.join(", ")));
             return 2;
@@ -141,6 +144,7 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
     TokenizationPanel* panel = window.tokenizationPanel();
     if (tokenizer) panel->setTokenizer(*tokenizer);
     if (!std::isnan(options.gamma)) panel->setGamma(options.gamma);
+    if (promptsView) window.showPromptPanel();
     if (layerView) {
         panel->setColoring(layerView->coloring);
         panel->setAnchorsVisible(layerView->anchors);
@@ -196,6 +200,8 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
             window.showGammaSweep();
             return;
         }
+        // A layer asked for on the command line is computed even above the auto-compute limit.
+        if (layerView && !panel->autoComputes()) panel->recompute();
         if (screenshot.isEmpty() && !scripted) return;
         // A tokenization layer is only on screen once the worker's result arrived.
         if (layerView)

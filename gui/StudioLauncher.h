@@ -10,7 +10,8 @@ struct StudioOptions {
     std::string openFile;              ///< scene to open at start (empty: the bundled sample scene)
     std::string view;                  ///< initial colour mode ("rgb", ...) or tokenization layer
                                        ///< ("superpoints", "anchors", "patches"), or "sweep":
-                                       ///< the γ sweep window (its screenshot shows that window)
+                                       ///< the γ sweep window (its screenshot shows that window),
+                                       ///< or "prompts": the Prompts panel in front
     std::string screenshot;            ///< PNG path to save once the scene is shown
     bool exitAfterScreenshot = false;  ///< quit after saving the screenshot (or after the scene is shown)
     /// WFPS γ of the tokenization panel in [0, 1]; NaN keeps the panel's default.

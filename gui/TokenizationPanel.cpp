@@ -2,6 +2,7 @@
 
 #include "core/common/Log.h"
 #include "gui/AnchorOverlay.h"
+#include "gui/AnchorSpheres.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
@@ -16,7 +17,9 @@
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QRadioButton>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -32,6 +35,15 @@ namespace {
 // Long enough to swallow the events of a slider drag, short enough to feel live.
 constexpr int kDebounceMs = 150;
 constexpr int kGammaSteps = 100;  // slider resolution: 0.01
+constexpr const char* kAutoLimitKey = "tokenization/autoComputeLimit";
+// Whole S4Token tokenization of the ScanNet scene: 1.21 s for 81,369 points (bench/README.md), about
+// 15 µs per point, dominated by the superpoint stage, which grows about linearly.
+constexpr double kSecondsPerPoint = 15e-6;
+
+QString durationText(double seconds) {
+    if (seconds < 90) return QObject::tr("%1 s").arg(std::max(1.0, std::round(seconds)));
+    return QObject::tr("%1 min").arg(std::round(seconds / 60.0));
+}
 
 QString millis(double ms) {
     return QString::number(ms, 'f', ms < 10 ? 1 : 0);
@@ -43,6 +55,11 @@ TokenizationPanel::TokenizationPanel(MainWindow* window)
     : QWidget(window), window_(window), worker_(new CoreWorker(this)), debounce_(new QTimer(this)) {
     setObjectName("tokenizationPanel");
     anchors_ = std::make_unique<AnchorOverlay>(window_->viewport());
+    spheres_ = std::make_unique<AnchorSpheres>(window_->viewport());
+    if (window_->options().persistSettings) {
+        const qulonglong stored = QSettings().value(kAutoLimitKey, qulonglong(kDefaultAutoComputeLimit)).toULongLong();
+        autoComputeLimit_ = static_cast<std::size_t>(stored);
+    }
     debounce_->setSingleShot(true);
     debounce_->setInterval(kDebounceMs);
     connect(debounce_, &QTimer::timeout, this, &TokenizationPanel::recompute);
@@ -189,6 +206,11 @@ void TokenizationPanel::buildControls() {
     showAnchors_->setObjectName("anchorsCheck");
     connect(showAnchors_, &QCheckBox::toggled, this, [this](bool on) { anchors_->setVisible(on); });
     layers->addWidget(showAnchors_);
+    showSpheres_ = new QCheckBox(tr("Radius spheres (r around each anchor)"), layersBox);
+    showSpheres_->setObjectName("spheresCheck");
+    showSpheres_->setToolTip(tr("Wireframe spheres of the grouping radius r = α·s at every anchor"));
+    connect(showSpheres_, &QCheckBox::toggled, this, [this](bool on) { spheres_->setVisible(on); });
+    layers->addWidget(showSpheres_);
     layout->addWidget(layersBox);
 
     auto* statsBox = new QGroupBox(tr("Statistics"), this);
@@ -214,6 +236,25 @@ void TokenizationPanel::buildControls() {
     stats->addRow(tr("Time (ms, 0 = cached)"), timings_);
     stats->addRow(tr("Patch purity"), purity_);
     stats->addRow(tr("Crossing patches"), crossing_);
+    auto* computeRow = new QHBoxLayout;
+    auto* computeButton = new QPushButton(tr("Compute"), statsBox);
+    computeButton->setObjectName("computeButton");
+    computeButton->setToolTip(tr("Tokenize the scene now with these parameters"));
+    connect(computeButton, &QPushButton::clicked, this, &TokenizationPanel::recompute);
+    computeRow->addWidget(computeButton);
+    computeRow->addWidget(new QLabel(tr("auto up to"), statsBox));
+    autoLimit_ = new QSpinBox(statsBox);
+    autoLimit_->setObjectName("autoLimitSpin");
+    autoLimit_->setRange(0, 1000);
+    autoLimit_->setSuffix(tr(" M points"));
+    autoLimit_->setToolTip(
+        tr("Larger scenes are not tokenized on load or when a parameter changes; press Compute"));
+    autoLimit_->setValue(static_cast<int>(autoComputeLimit_ / 1'000'000));
+    connect(autoLimit_, &QSpinBox::valueChanged, this, [this](int millions) {
+        setAutoComputeLimit(static_cast<std::size_t>(millions) * 1'000'000);
+    });
+    computeRow->addWidget(autoLimit_, 1);
+    stats->addRow(computeRow);
     progress_ = new QProgressBar(statsBox);
     progress_->setRange(0, 100);
     progress_->setVisible(false);
@@ -285,8 +326,42 @@ QString TokenizationPanel::purityText() const {
     return purity_->text();
 }
 
+void TokenizationPanel::setRadiusSpheresVisible(bool visible) {
+    showSpheres_->setChecked(visible);
+    spheres_->setVisible(visible);
+}
+
+void TokenizationPanel::setAutoComputeLimit(std::size_t points) {
+    autoComputeLimit_ = points;
+    if (autoLimit_->value() != static_cast<int>(points / 1'000'000)) {
+        const QSignalBlocker block(autoLimit_);
+        autoLimit_->setValue(static_cast<int>(std::min<std::size_t>(points / 1'000'000, 1000)));
+    }
+    if (window_->options().persistSettings) QSettings().setValue(kAutoLimitKey, qulonglong(points));
+}
+
+bool TokenizationPanel::autoComputes() const {
+    const auto scene = window_->scene();
+    return scene && scene->pointCount() <= autoComputeLimit_;
+}
+
+QString TokenizationPanel::statusText() const {
+    return status_->text();
+}
+
+void TokenizationPanel::showComputeHint() {
+    const std::size_t n = window_->scene()->pointCount();
+    status_->setText(tr("%1 points: tokenization takes ~%2 here; press Compute.")
+                         .arg(QLocale().toString(static_cast<qulonglong>(n)))
+                         .arg(durationText(double(n) * kSecondsPerPoint)));
+}
+
 void TokenizationPanel::scheduleRecompute() {
-    if (window_->scene()) debounce_->start();
+    if (!window_->scene()) return;
+    if (autoComputes())
+        debounce_->start();
+    else
+        showComputeHint();
 }
 
 void TokenizationPanel::recompute() {
@@ -299,9 +374,14 @@ void TokenizationPanel::recompute() {
 void TokenizationPanel::onSceneShown() {
     outcome_.reset();
     anchors_->setAnchors({});
+    spheres_->setSpheres({}, 0.0);
     clearStatistics();
     worker_->setScene(window_->scene());
-    recompute();
+    // A huge cloud would keep a core busy for minutes (and hold gigabytes) before the user asked for it.
+    if (autoComputes())
+        recompute();
+    else
+        showComputeHint();
 }
 
 void TokenizationPanel::onProgress(quint64 job, double fraction) {
@@ -371,6 +451,9 @@ void TokenizationPanel::applyLayers() {
         viewport->setColors(patchLayerColors(outcome_->patchOfPoint));
     anchors_->setAnchors(r.patches ? r.patches->centrePositions : std::vector<Eigen::Vector3f>{});
     anchors_->setVisible(showAnchors_->isChecked());
+    spheres_->setSpheres(r.patches ? r.patches->centrePositions : std::vector<Eigen::Vector3f>{},
+                         r.patches ? r.patches->radius : 0.0);
+    spheres_->setVisible(showSpheres_->isChecked());
 }
 
 }  // namespace s4::gui

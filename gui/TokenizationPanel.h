@@ -25,6 +25,7 @@ class QTimer;
 namespace s4::gui {
 
 class AnchorOverlay;
+class AnchorSpheres;
 class MainWindow;
 
 class TokenizationPanel : public QWidget {
@@ -45,6 +46,20 @@ public:
     Coloring coloring() const { return coloring_; }
     void setAnchorsVisible(bool visible);
     bool anchorsVisible() const;
+    /// Wireframe spheres of the grouping radius r around the anchors.
+    void setRadiusSpheresVisible(bool visible);
+    const AnchorSpheres* radiusSpheres() const { return spheres_.get(); }
+
+    /// Scenes with more points than this are not tokenized on load or on parameter changes: the panel
+    /// says how long it would take and waits for Compute. Stored in QSettings when the window persists
+    /// settings; default kDefaultAutoComputeLimit.
+    void setAutoComputeLimit(std::size_t points);
+    std::size_t autoComputeLimit() const { return autoComputeLimit_; }
+    static constexpr std::size_t kDefaultAutoComputeLimit = 2'000'000;
+    /// Whether the current scene is tokenized automatically (at most autoComputeLimit() points).
+    bool autoComputes() const;
+    /// The status line under the statistics.
+    QString statusText() const;
 
     /// The result on display (null before the first one for the current scene).
     std::shared_ptr<const TokenizationOutcome> outcome() const { return outcome_; }
@@ -67,6 +82,7 @@ signals:
 private:
     void buildControls();
     void scheduleRecompute();
+    void showComputeHint();
     void onSceneShown();
     void onFinished(quint64 job, std::shared_ptr<const TokenizationOutcome> outcome);
     void onFailed(quint64 job, const QString& message);
@@ -78,6 +94,8 @@ private:
     MainWindow* window_;
     CoreWorker* worker_;
     std::unique_ptr<AnchorOverlay> anchors_;
+    std::unique_ptr<AnchorSpheres> spheres_;
+    std::size_t autoComputeLimit_ = kDefaultAutoComputeLimit;
     QTimer* debounce_;
     std::shared_ptr<const TokenizationOutcome> outcome_;
     Coloring coloring_ = Coloring::Scene;
@@ -94,6 +112,8 @@ private:
     QSpinBox* seed_ = nullptr;
     QButtonGroup* coloringGroup_ = nullptr;
     QCheckBox* showAnchors_ = nullptr;
+    QCheckBox* showSpheres_ = nullptr;
+    QSpinBox* autoLimit_ = nullptr;
 
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include "GuiTestSupport.h"
 #include "TwoPlaneScene.h"
+#include "core/common/Error.h"
 #include "gui/CoreWorker.h"
 #include "tests/support/TestData.h"
 
@@ -11,6 +12,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include <atomic>
+#include <map>
 #include <random>
 #include <set>
 
@@ -172,6 +175,45 @@ private slots:
     }
 
     // The launcher's tokenization options are checked before any window opens (no display needed).
+    void tasksRunOnTheWorkerAndSupersedeTheirOwnChannel() {
+        CoreWorker worker;
+        QSignalSpy finished(&worker, &CoreWorker::taskFinished);
+        QSignalSpy cancelled(&worker, &CoreWorker::cancelled);
+        QSignalSpy failed(&worker, &CoreWorker::failed);
+        QThread* ranOn = nullptr;
+        // A task that waits until cancelled: blocks its channel's newer tasks only by being superseded.
+        std::atomic<bool> blockerStarted{false};
+        const quint64 blocker = worker.requestTask(1, [&](const Progress& progress) -> std::shared_ptr<void> {
+            blockerStarted = true;
+            for (;;) {
+                progress.check();
+                QThread::msleep(5);
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(blockerStarted.load(), kGenerousMs);
+        const quint64 replacement = worker.requestTask(1, [&](const Progress&) -> std::shared_ptr<void> {
+            ranOn = QThread::currentThread();
+            return std::make_shared<int>(42);
+        });
+        const quint64 otherChannel = worker.requestTask(2, [](const Progress&) -> std::shared_ptr<void> {
+            return std::make_shared<int>(7);
+        });
+        const quint64 failing = worker.requestTask(3, [](const Progress&) -> std::shared_ptr<void> {
+            throw InvalidArgument("no such model");
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2 && failed.count() == 1, kGenerousMs);
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(cancelled.at(0).at(0).toULongLong(), blocker);
+        std::map<quint64, int> values;
+        for (const auto& call : finished)
+            values[call.at(0).toULongLong()] = *std::static_pointer_cast<int>(call.at(1).value<std::shared_ptr<void>>());
+        QCOMPARE(values[replacement], 42);
+        QCOMPARE(values[otherChannel], 7);
+        QCOMPARE(failed.at(0).at(0).toULongLong(), failing);
+        QVERIFY(failed.at(0).at(1).toString().contains("no such model"));
+        QVERIFY(ranOn && ranOn != QThread::currentThread());
+    }
+
     void badTokenizationOptionsAreRejected() {
         test::StudioRun run = test::runStudio({"--gamma", "1.5", "--exit"}, kGenerousMs);
         QCOMPARE(run.code, 2);

@@ -180,6 +180,64 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(lastRendered.count() >= 1, 10000);
     }
 
+    void gammaListsAreParsedAndChecked() {
+        QString error;
+        QCOMPARE(GammaSweepView::parseGammas("0, 0.25,0.5 ;0.75  1", &error), (std::vector<double>{0, 0.25, 0.5, 0.75, 1}));
+        QVERIFY(error.isEmpty());
+        QCOMPARE(GammaSweepView::parseGammas(" 0.3 "), (std::vector<double>{0.3}));
+        QVERIFY(!GammaSweepView::parseGammas("0, 1.5", &error));
+        QVERIFY2(error.contains("1.5") && error.contains("[0, 1]"), qPrintable(error));
+        QVERIFY(!GammaSweepView::parseGammas("0, abc", &error));
+        QVERIFY2(error.contains("abc"), qPrintable(error));
+        QVERIFY(!GammaSweepView::parseGammas(" , ", &error));
+        QVERIFY(!GammaSweepView::parseGammas("0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1 0.05 0.15", &error));
+        QVERIFY(!GammaSweepView::parseGammas("nan", &error));
+        // Formatting and parsing agree.
+        const std::vector<double> gammas{0, 0.125, 1};
+        QCOMPARE(GammaSweepView::parseGammas(GammaSweepView::formatGammas(gammas)), gammas);
+    }
+
+    void editedGammasRecomputeTheSweep() {
+        S4_REQUIRE_DISPLAY();
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto scene = test::sweepScene();
+        const QString path = dir.filePath("sweep.ply");
+        test::writeFile(path.toStdString(), test::sweepScenePly(*scene));
+        MainWindow::Options options;
+        options.persistSettings = false;
+        options.errorDialogs = false;
+        MainWindow window(options);
+        window.show();
+        QSignalSpy shown(&window, &MainWindow::sceneShown);
+        window.openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, kGenerousMs);
+        GammaSweepView* sweep = window.gammaSweepView();
+        QSignalSpy swept(sweep, &GammaSweepView::sweepShown);
+        window.showGammaSweep();
+        QTRY_VERIFY_WITH_TIMEOUT(swept.count() >= 1, kGenerousMs);
+
+        // A typo leaves the sweep as it is and says what is wrong.
+        sweep->setGammasText("0, 2");
+        QVERIFY(!sweep->gammasError().isEmpty());
+        QCOMPARE(sweep->panelCount(), std::size_t(5));
+
+        swept.clear();
+        sweep->setGammasText("1 0");
+        QCOMPARE(sweep->gammas(), (std::vector<double>{1.0, 0.0}));
+        QCOMPARE(sweep->panelCount(), std::size_t(2));
+        QTRY_VERIFY_WITH_TIMEOUT(swept.count() >= 1, kGenerousMs);
+        const auto outcome = sweep->outcome();
+        QVERIFY(outcome);
+        QCOMPARE(outcome->gammas, (std::vector<double>{1.0, 0.0}));
+        // The panels follow the new list: γ = 0 is plain FPS from the shared first index, γ = 1 favours
+        // the small superpoints (as gammaOneFavoursSmallSuperpoints checks on the worker alone).
+        QVERIFY(sweep->panelTitle(0).startsWith("γ = 1"));
+        QVERIFY(sweep->panelTitle(1).startsWith("γ = 0"));
+        QVERIFY(anchorsInSmallSuperpoints(outcome->anchors[0]) > anchorsInSmallSuperpoints(outcome->anchors[1]));
+        for (std::size_t i = 0; i < 2; ++i) QVERIFY(sweep->panelAnchors(i)->isVisible());
+    }
+
     void launcherCapturesTheSweepWindow() {
         S4_REQUIRE_DISPLAY();
         QTemporaryDir dir;

@@ -4,6 +4,8 @@
 
 #include "GuiTestSupport.h"
 #include "TwoPlaneScene.h"
+#include "gui/AnchorSpheres.h"
+#include "gui/CoreWorker.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
@@ -13,6 +15,7 @@
 #include <QImage>
 #include <QLocale>
 #include <QSignalSpy>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -136,6 +139,73 @@ private slots:
         QVERIFY2(on > 20, qPrintable(QString("red anchor pixels: %1").arg(on)));
         panel->setAnchorsVisible(false);
         QCOMPARE(redPixels(), 0);
+    }
+
+    void radiusSpheresSitOnTheAnchorsWithRadiusR() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        openTwoPlanes();
+        const AnchorSpheres* spheres = panel->radiusSpheres();
+        QVERIFY(!spheres->isDrawn());
+        const Patches& patches = *panel->outcome()->result.patches;
+        QCOMPARE(spheres->sphereCount(), patches.count);
+        QCOMPARE(spheres->radius(), double(patches.radius));
+        QVERIFY(patches.radius > 0);
+        // One glyph per anchor, at the anchor.
+        vtkPolyData* centres = spheres->centres();
+        QCOMPARE(centres->GetNumberOfPoints(), vtkIdType(patches.count));
+        for (vtkIdType k = 0; k < centres->GetNumberOfPoints(); ++k) {
+            double p[3];
+            centres->GetPoint(k, p);
+            QCOMPARE(float(p[0]), patches.centrePositions[k].x());
+            QCOMPARE(float(p[2]), patches.centrePositions[k].z());
+        }
+        // Drawn in a pale red that the height colours (viridis) never produce.
+        auto sphereLines = [this] {
+            const QImage image = window_->viewport()->grabFramebuffer();
+            int count = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (c.red() > 220 && c.green() > 110 && c.green() < 175 && c.blue() > 110 && c.blue() < 175)
+                        ++count;
+                }
+            return count;
+        };
+        QCOMPARE(sphereLines(), 0);
+        panel->setRadiusSpheresVisible(true);
+        QVERIFY(spheres->isDrawn());
+        const int on = sphereLines();
+        QVERIFY2(on > 200, qPrintable(QString("sphere pixels: %1").arg(on)));
+        panel->setRadiusSpheresVisible(false);
+        QCOMPARE(sphereLines(), 0);
+    }
+
+    void largeScenesWaitForCompute() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        panel->setAutoComputeLimit(1000);  // the two-plane scene has 2 × 50 × 50 points
+        QCOMPARE(panel->autoComputeLimit(), std::size_t(1000));
+        scene_ = test::twoPlaneScene(50);
+        QVERIFY(scene_->pointCount() > 1000);
+        const QString path = dir_.filePath("two_planes_big.ply");
+        test::writeFile(path.toStdString(), test::twoPlanePly(*scene_));
+        QSignalSpy shown(window_.get(), &MainWindow::sceneShown);
+        QSignalSpy results(panel, &TokenizationPanel::resultShown);
+        QSignalSpy started(panel->worker(), &CoreWorker::jobStarted);
+        window_->openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, kGenerousMs);
+        QVERIFY(!panel->autoComputes());
+        QVERIFY2(panel->statusText().contains("press Compute") &&
+                     panel->statusText().contains(QLocale().toString(qulonglong(scene_->pointCount()))),
+                 qPrintable(panel->statusText()));
+        // Changing a parameter does not start one either.
+        panel->findChild<QSpinBox*>("numTokensSpin")->setValue(40);
+        QTest::qWait(600);  // longer than the debounce: a request would have been queued by now
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(results.count(), 0);
+        QVERIFY(!panel->outcome());
+        QTest::mouseClick(panel->findChild<QPushButton*>("computeButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(results.count() == 1, kGenerousMs);
+        QCOMPARE(panel->outcome()->result.anchors->indices.size(), std::size_t(40));
     }
 
     void screenshotWaitsForThePatchLayer() {

@@ -1,0 +1,485 @@
+#include "gui/PromptPanel.h"
+
+#include "core/common/Log.h"
+#include "core/openvocab/PromptTemplates.h"
+#include "core/scene/ClassSet.h"
+#include "gui/ColorLegend.h"
+#include "gui/ColorModes.h"
+#include "gui/LegendPanel.h"
+#include "gui/MainWindow.h"
+#include "gui/PointCloudViewport.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace s4::gui {
+namespace {
+
+// Worker channels: a new request supersedes only older requests of its own kind.
+constexpr int kLoadChannel = 1;
+constexpr int kEncodeChannel = 2;
+constexpr int kQueryChannel = 3;
+constexpr int kThresholdSteps = 100;
+
+// Prompt k is drawn in the label palette colour of id k + 1 (id 0 would be the grey of "unknown").
+Rgb8 promptColor(int k) {
+    return labelColor(k + 1);
+}
+
+QIcon swatch(const Rgb8& c) {
+    QPixmap pixmap(14, 14);
+    pixmap.fill(QColor(c[0], c[1], c[2]));
+    return QIcon(pixmap);
+}
+
+QString escaped(const QString& text) {
+    return text.toHtmlEscaped().replace('\n', "<br>");
+}
+
+}  // namespace
+
+PromptPanel::PromptPanel(MainWindow* window) : QWidget(window), window_(window), worker_(new CoreWorker(this)) {
+    setObjectName("promptPanel");
+    buildControls();
+    connect(worker_, &CoreWorker::taskFinished, this, &PromptPanel::onTaskFinished);
+    connect(worker_, &CoreWorker::failed, this, &PromptPanel::onFailed);
+    connect(worker_, &CoreWorker::progress, this, &PromptPanel::onProgress);
+    connect(worker_, &CoreWorker::cancelled, this, [this](quint64 job) {
+        if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
+        progress_->setVisible(false);
+        cancelButton_->setVisible(false);
+        if (job == loadJob_ && !engine_) showModelHelp(tr("Loading was cancelled."));
+        if (job != loadJob_) status_->setText(tr("Cancelled"));
+        pending_ = Query::None;
+    });
+    connect(window_, &MainWindow::sceneShown, this, [this] {
+        // Features and results belong to the previous scene; encode again on the next query.
+        worker_->cancelChannel(kEncodeChannel);
+        worker_->cancelChannel(kQueryChannel);
+        encodedScene_.reset();
+        segmentation_.reset();
+        pending_ = Query::None;
+        status_->clear();
+        refreshButtons();
+    });
+    reloadModel();
+}
+
+PromptPanel::~PromptPanel() = default;
+
+void PromptPanel::buildControls() {
+    auto* layout = new QVBoxLayout(this);
+
+    auto* modelBox = new QGroupBox(tr("Model"), this);
+    auto* model = new QVBoxLayout(modelBox);
+    modelStatus_ = new QLabel(modelBox);
+    modelStatus_->setObjectName("promptModelStatus");
+    modelStatus_->setWordWrap(true);
+    modelStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    model->addWidget(modelStatus_);
+    auto* modelButtons = new QHBoxLayout;
+    settingsButton_ = new QPushButton(tr("CLIP Model Settings…"), modelBox);
+    settingsButton_->setObjectName("promptSettingsButton");
+    connect(settingsButton_, &QPushButton::clicked, window_, &MainWindow::showClipSettings);
+    loadButton_ = new QPushButton(tr("Load Again"), modelBox);
+    loadButton_->setObjectName("promptLoadButton");
+    connect(loadButton_, &QPushButton::clicked, this, &PromptPanel::reloadModel);
+    modelButtons->addWidget(settingsButton_);
+    modelButtons->addWidget(loadButton_);
+    modelButtons->addStretch(1);
+    model->addLayout(modelButtons);
+    layout->addWidget(modelBox);
+
+    auto* promptBox = new QGroupBox(tr("Prompts"), this);
+    auto* form = new QFormLayout(promptBox);
+    classSet_ = new QComboBox(promptBox);
+    classSet_->setObjectName("promptClassSet");
+    classSet_->addItem(tr("(your own prompts)"), QString());
+    for (const std::string& name : builtinClassSetNames())
+        classSet_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    connect(classSet_, &QComboBox::activated, this, [this] {
+        if (const QString name = classSet_->currentData().toString(); !name.isEmpty()) setClassSet(name);
+    });
+    form->addRow(tr("Class set"), classSet_);
+    promptsEdit_ = new QPlainTextEdit(promptBox);
+    promptsEdit_->setObjectName("promptsEdit");
+    promptsEdit_->setPlaceholderText(tr("One prompt per line or comma separated: chair, table, lamp"));
+    promptsEdit_->setFixedHeight(70);
+    connect(promptsEdit_, &QPlainTextEdit::textChanged, this, [this] {
+        refreshClassList();
+        refreshButtons();
+    });
+    form->addRow(tr("Prompts"), promptsEdit_);
+    classList_ = new QListWidget(promptBox);
+    classList_->setObjectName("promptClassList");
+    classList_->setMinimumHeight(90);
+    connect(classList_, &QListWidget::itemSelectionChanged, this, &PromptPanel::refreshButtons);
+    form->addRow(tr("Classes"), classList_);
+    templatesEdit_ = new QPlainTextEdit(promptBox);
+    templatesEdit_->setObjectName("templatesEdit");
+    QStringList defaults;
+    for (const std::string& t : defaultPromptTemplates()) defaults << QString::fromStdString(t);
+    templatesEdit_->setPlainText(defaults.join('\n'));
+    templatesEdit_->setToolTip(tr("One template per line with {} where the prompt goes; empty: the defaults"));
+    templatesEdit_->setFixedHeight(60);
+    form->addRow(tr("Templates"), templatesEdit_);
+    auto* thresholdRow = new QHBoxLayout;
+    threshold_ = new QSlider(Qt::Horizontal, promptBox);
+    threshold_->setObjectName("unknownThreshold");
+    threshold_->setRange(0, kThresholdSteps);
+    threshold_->setToolTip(tr("Points whose best prompt has a lower probability are labelled unknown"));
+    thresholdValue_ = new QLabel("0.00", promptBox);
+    connect(threshold_, &QSlider::valueChanged, this,
+            [this](int v) { thresholdValue_->setText(QString::number(double(v) / kThresholdSteps, 'f', 2)); });
+    thresholdRow->addWidget(threshold_, 1);
+    thresholdRow->addWidget(thresholdValue_);
+    form->addRow(tr("Unknown below"), thresholdRow);
+    layout->addWidget(promptBox);
+
+    auto* actions = new QHBoxLayout;
+    segmentButton_ = new QPushButton(tr("Segment"), this);
+    segmentButton_->setObjectName("segmentButton");
+    connect(segmentButton_, &QPushButton::clicked, this, &PromptPanel::segment);
+    heatmapButton_ = new QPushButton(tr("Heatmap"), this);
+    heatmapButton_->setObjectName("heatmapButton");
+    heatmapButton_->setToolTip(tr("Similarity of every point to the selected prompt"));
+    connect(heatmapButton_, &QPushButton::clicked, this, &PromptPanel::heatmap);
+    confidenceButton_ = new QPushButton(tr("Confidence"), this);
+    confidenceButton_->setObjectName("confidenceButton");
+    confidenceButton_->setToolTip(tr("Probability of the winning prompt at every point of the last segmentation"));
+    connect(confidenceButton_, &QPushButton::clicked, this, &PromptPanel::showConfidence);
+    actions->addWidget(segmentButton_);
+    actions->addWidget(heatmapButton_);
+    actions->addWidget(confidenceButton_);
+    layout->addLayout(actions);
+
+    auto* progressRow = new QHBoxLayout;
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 100);
+    progress_->setVisible(false);
+    cancelButton_ = new QPushButton(tr("Cancel"), this);
+    cancelButton_->setVisible(false);
+    connect(cancelButton_, &QPushButton::clicked, this, &PromptPanel::cancel);
+    progressRow->addWidget(progress_, 1);
+    progressRow->addWidget(cancelButton_);
+    layout->addLayout(progressRow);
+    status_ = new QLabel(this);
+    status_->setObjectName("promptStatus");
+    status_->setWordWrap(true);
+    layout->addWidget(status_);
+    layout->addStretch(1);
+    refreshButtons();
+}
+
+QStringList PromptPanel::parsePrompts(const QString& text) {
+    static const QRegularExpression separators("[,\\n\\r]+");
+    QStringList prompts;
+    for (const QString& part : text.split(separators, Qt::SkipEmptyParts)) {
+        const QString p = part.simplified();
+        if (!p.isEmpty() && !prompts.contains(p)) prompts << p;
+    }
+    return prompts;
+}
+
+void PromptPanel::setPromptText(const QString& text) {
+    promptsEdit_->setPlainText(text);
+}
+
+QStringList PromptPanel::prompts() const {
+    return parsePrompts(promptsEdit_->toPlainText());
+}
+
+void PromptPanel::setClassSet(const QString& name) {
+    try {
+        const ClassSet set = builtinClassSet(name.toStdString());
+        QStringList lines;
+        for (const ClassInfo& c : set.classes)
+            if (c.id != set.ignoreId) lines << QString::fromStdString(cleanClassName(c.prompt));
+        promptsEdit_->setPlainText(lines.join('\n'));
+        if (const int i = classSet_->findData(name); i >= 0) classSet_->setCurrentIndex(i);
+    } catch (const std::exception& e) {
+        status_->setText(QString::fromUtf8(e.what()));
+    }
+}
+
+std::vector<std::string> PromptPanel::templates() const {
+    std::vector<std::string> out;
+    for (const QString& line : templatesEdit_->toPlainText().split('\n', Qt::SkipEmptyParts))
+        if (const QString t = line.trimmed(); !t.isEmpty()) out.push_back(t.toStdString());
+    return out;
+}
+
+double PromptPanel::unknownThreshold() const {
+    return double(threshold_->value()) / kThresholdSteps;
+}
+
+QString PromptPanel::modelStatusText() const {
+    return modelStatus_->text();
+}
+
+QStringList PromptPanel::classListNames() const {
+    QStringList names;
+    for (int i = 0; i < classList_->count(); ++i) names << classList_->item(i)->text();
+    return names;
+}
+
+void PromptPanel::refreshClassList() {
+    const QString selected = classList_->currentItem() ? classList_->currentItem()->text() : QString();
+    classList_->clear();
+    const QStringList names = prompts();
+    for (int k = 0; k < names.size(); ++k) {
+        auto* item = new QListWidgetItem(swatch(promptColor(k)), names[k], classList_);
+        if (names[k] == selected) classList_->setCurrentItem(item);
+    }
+}
+
+void PromptPanel::refreshButtons() {
+    const bool ready = engine_ && window_->scene();
+    const int count = static_cast<int>(prompts().size());
+    segmentButton_->setEnabled(ready && count > 0);
+    heatmapButton_->setEnabled(ready && (count == 1 || classList_->currentItem()));
+    confidenceButton_->setEnabled(segmentation_ && segmentation_->scene == window_->scene());
+}
+
+void PromptPanel::showModelHelp(const QString& error) {
+    QString text;
+    if (!error.isEmpty()) text += "<p><b>" + tr("The models could not be loaded:") + "</b> " + escaped(error) + "</p>";
+    text += "<p>" + escaped(promptEngineHelp()) + "</p>";
+    modelStatus_->setText(text);
+    settingsButton_->setVisible(true);
+    loadButton_->setVisible(!error.isEmpty());
+    refreshButtons();
+}
+
+void PromptPanel::reloadModel() {
+    worker_->cancelAll();
+    engine_.reset();
+    encodedScene_.reset();
+    pending_ = Query::None;
+    const PromptModelSettings settings = PromptModelSettings::load(QSettings());
+    if (!settings.configured()) {
+        showModelHelp({});
+        return;
+    }
+    modelStatus_->setText(tr("Loading %1 …").arg(QFileInfo(settings.clipModel).fileName().toHtmlEscaped()));
+    loadButton_->setVisible(false);
+    progress_->setValue(0);
+    progress_->setVisible(true);
+    cancelButton_->setVisible(true);
+    refreshButtons();
+    loadJob_ = worker_->requestTask(kLoadChannel, [settings](const Progress&) -> std::shared_ptr<void> {
+        return std::shared_ptr<PromptEngine>(loadPromptEngine(settings));
+    });
+}
+
+void PromptPanel::cancel() {
+    worker_->cancelAll();
+}
+
+void PromptPanel::requestEncode() {
+    auto scene = window_->scene();
+    auto engine = engine_;
+    status_->setText(tr("Encoding the scene (%1 points)…").arg(QLocale().toString(qulonglong(scene->pointCount()))));
+    progress_->setValue(0);
+    progress_->setVisible(true);
+    cancelButton_->setVisible(true);
+    encodeJob_ = worker_->requestTask(kEncodeChannel, [engine, scene](const Progress& progress) -> std::shared_ptr<void> {
+        engine->encodeScene(*scene, progress);
+        return std::const_pointer_cast<Scene>(scene);
+    });
+}
+
+void PromptPanel::segment() {
+    if (!engine_ || !window_->scene() || prompts().isEmpty()) return;
+    pending_ = Query::Segment;
+    if (encodedScene_ != window_->scene())
+        requestEncode();
+    else
+        runPendingQuery();
+}
+
+void PromptPanel::heatmap() {
+    if (!engine_ || !window_->scene()) return;
+    const QStringList names = prompts();
+    if (classList_->currentItem())
+        heatmapPrompt_ = classList_->currentItem()->text();
+    else if (names.size() == 1)
+        heatmapPrompt_ = names.front();
+    else
+        return;
+    pending_ = Query::Heatmap;
+    if (encodedScene_ != window_->scene())
+        requestEncode();
+    else
+        runPendingQuery();
+}
+
+void PromptPanel::runPendingQuery() {
+    auto engine = engine_;
+    auto scene = encodedScene_;
+    const std::vector<std::string> templ = templates();
+    progress_->setValue(0);
+    progress_->setVisible(true);
+    cancelButton_->setVisible(true);
+    if (pending_ == Query::Segment) {
+        const QStringList names = prompts();
+        OpenVocabQuery query;
+        for (const QString& n : names) query.classNames.push_back(n.toStdString());
+        query.templates = templ;
+        query.unknownThreshold = static_cast<float>(unknownThreshold());
+        status_->setText(tr("Segmenting with %1 prompts…").arg(names.size()));
+        queryJob_ = worker_->requestTask(
+            kQueryChannel, [engine, scene, names, query](const Progress& progress) -> std::shared_ptr<void> {
+                auto result = std::make_shared<PromptSegmentation>();
+                result->scene = scene;
+                result->prompts = names;
+                result->labels = engine->segment(query, progress);
+                return result;
+            });
+    } else if (pending_ == Query::Heatmap) {
+        const std::string prompt = heatmapPrompt_.toStdString();
+        status_->setText(tr("Heatmap of “%1”…").arg(heatmapPrompt_));
+        queryJob_ = worker_->requestTask(kQueryChannel, [engine, prompt, templ](const Progress&) -> std::shared_ptr<void> {
+            return std::make_shared<std::vector<float>>(engine->heatmap(prompt, templ));
+        });
+    }
+}
+
+void PromptPanel::onProgress(quint64 job, double fraction) {
+    if (job == loadJob_ || job == encodeJob_ || job == queryJob_)
+        progress_->setValue(static_cast<int>(std::lround(fraction * 100)));
+}
+
+void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
+    if (job == loadJob_) {
+        engine_ = std::static_pointer_cast<PromptEngine>(result);
+        progress_->setVisible(false);
+        cancelButton_->setVisible(false);
+        modelStatus_->setText(QString::fromStdString(engine_->description()).toHtmlEscaped());
+        loadButton_->setVisible(true);
+        refreshButtons();
+        emit modelLoaded();
+        return;
+    }
+    if (job == encodeJob_) {
+        auto scene = std::static_pointer_cast<const Scene>(result);
+        if (scene != window_->scene()) return;  // a scene that is no longer shown
+        encodedScene_ = scene;
+        if (pending_ != Query::None) {
+            runPendingQuery();
+        } else {
+            progress_->setVisible(false);
+            cancelButton_->setVisible(false);
+        }
+        return;
+    }
+    if (job != queryJob_) return;
+    progress_->setVisible(false);
+    cancelButton_->setVisible(false);
+    const Query query = pending_;
+    pending_ = Query::None;
+    if (query == Query::Segment) {
+        auto segmentation = std::static_pointer_cast<const PromptSegmentation>(result);
+        if (segmentation->scene != window_->scene()) return;
+        segmentation_ = std::move(segmentation);
+        showSegmentation();
+        refreshButtons();
+        emit segmentationShown();
+    } else if (query == Query::Heatmap) {
+        const auto values = std::static_pointer_cast<const std::vector<float>>(result);
+        showScalarLayer(*values, tr("Heatmap: %1").arg(heatmapPrompt_));
+        status_->setText(tr("Heatmap of “%1” (cosine similarity)").arg(heatmapPrompt_));
+        emit heatmapShown();
+    }
+}
+
+void PromptPanel::onFailed(quint64 job, const QString& message) {
+    if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
+    progress_->setVisible(false);
+    cancelButton_->setVisible(false);
+    pending_ = Query::None;
+    if (job == loadJob_) {
+        engine_.reset();
+        showModelHelp(message);
+        emit modelFailed(message);
+        return;
+    }
+    status_->setText(tr("Failed: %1").arg(message));
+    emit queryFailed(message);
+}
+
+void PromptPanel::showSegmentation() {
+    const Scene& scene = *segmentation_->scene;
+    const auto& label = segmentation_->labels.label;
+    if (label.size() != scene.pointCount()) {
+        status_->setText(tr("The engine returned %1 labels for %2 points.").arg(label.size()).arg(scene.pointCount()));
+        return;
+    }
+    const int classes = static_cast<int>(segmentation_->prompts.size());
+    std::vector<std::uint8_t> rgb(3 * label.size());
+    std::vector<std::uint64_t> counts(static_cast<std::size_t>(classes) + 1, 0);  // [0] = unknown
+    for (std::size_t i = 0; i < label.size(); ++i) {
+        const int k = label[i];
+        const bool known = k >= 0 && k < classes;
+        const Rgb8 c = known ? promptColor(k) : kNeutralGrey;
+        ++counts[known ? static_cast<std::size_t>(k) + 1 : 0];
+        rgb[3 * i] = c[0], rgb[3 * i + 1] = c[1], rgb[3 * i + 2] = c[2];
+    }
+    window_->viewport()->setColors(rgb);
+    std::vector<LegendClass> rows;
+    if (counts[0] > 0) rows.push_back({-1, "unknown", kNeutralGrey, counts[0]});
+    for (int k = 0; k < classes; ++k)
+        if (counts[std::size_t(k) + 1] > 0)
+            rows.push_back({k, segmentation_->prompts[k].toStdString(), promptColor(k), counts[std::size_t(k) + 1]});
+    window_->legendPanel()->showClasses(tr("Prompts"), rows);
+    status_->setText(tr("%1 points labelled with %2 prompts; %3 unknown")
+                         .arg(QLocale().toString(qulonglong(label.size())))
+                         .arg(classes)
+                         .arg(QLocale().toString(qulonglong(counts[0]))));
+}
+
+void PromptPanel::showConfidence() {
+    if (!segmentation_ || segmentation_->scene != window_->scene()) return;
+    showScalarLayer(segmentation_->labels.confidence, tr("Confidence"));
+}
+
+void PromptPanel::showScalarLayer(const std::vector<float>& values, const QString& title) {
+    const auto scene = window_->scene();
+    if (!scene || values.size() != scene->pointCount()) {
+        status_->setText(tr("The engine returned %1 values for %2 points.")
+                             .arg(values.size())
+                             .arg(scene ? scene->pointCount() : 0));
+        return;
+    }
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (float v : values)
+        if (std::isfinite(v)) lo = std::min(lo, double(v)), hi = std::max(hi, double(v));
+    std::vector<std::uint8_t> rgb(3 * values.size());
+    const double range = hi - lo;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const Rgb8 c = std::isfinite(values[i]) ? viridis(range > 0 ? (values[i] - lo) / range : 0.5) : kNeutralGrey;
+        rgb[3 * i] = c[0], rgb[3 * i + 1] = c[1], rgb[3 * i + 2] = c[2];
+    }
+    window_->viewport()->setColors(rgb);
+    if (lo <= hi) window_->legendPanel()->showScalar({title.toStdString(), lo, hi});
+}
+
+}  // namespace s4::gui

@@ -1,0 +1,128 @@
+#pragma once
+// The dockable "Prompts" panel: open-vocabulary segmentation of the scene with CLIP text prompts. The
+// user types prompts (or fills them from a class set), picks templates and an unknown threshold, and
+// presses Segment (every point gets the best prompt or "unknown") or Heatmap (similarity of every point
+// to one prompt). Loading the models, encoding the scene and answering queries run as CoreWorker tasks
+// (progress, cancel) on the panel's own worker; results are drawn as a colour layer with the prompt
+// names (or a colour bar) in the Legend. Without a configured or loadable model the panel says how to
+// provide one and offers the settings dialog.
+
+#include "core/model/engine/OpenVocabSession.h"
+#include "gui/CoreWorker.h"
+#include "gui/PromptEngine.h"
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+
+namespace s4::gui {
+
+class MainWindow;
+
+/// A finished segmentation with the prompts it answered.
+struct PromptSegmentation {
+    std::shared_ptr<const Scene> scene;
+    QStringList prompts;
+    OpenVocabLabels labels;
+};
+
+class PromptPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit PromptPanel(MainWindow* window);
+    ~PromptPanel() override;
+
+    /// Prompts from text: one per line or comma separated, trimmed, empty ones and repeats dropped.
+    static QStringList parsePrompts(const QString& text);
+
+    void setPromptText(const QString& text);
+    QStringList prompts() const;
+    /// Fills the prompts from a shipped class set ("scannet20", ...): one prompt per class.
+    void setClassSet(const QString& name);
+    /// Templates as edited (one per line); empty means the engine's defaults.
+    std::vector<std::string> templates() const;
+    double unknownThreshold() const;
+
+    bool modelReady() const { return engine_ != nullptr; }
+    /// The model box text: the engine's description, the loading state, or the help / error text.
+    QString modelStatusText() const;
+    QPushButton* settingsButton() const { return settingsButton_; }
+    QPushButton* segmentButton() const { return segmentButton_; }
+    QPushButton* heatmapButton() const { return heatmapButton_; }
+    /// Names shown in the class list, in prompt order.
+    QStringList classListNames() const;
+    std::shared_ptr<const PromptSegmentation> segmentation() const { return segmentation_; }
+
+public slots:
+    /// Reads the model settings from QSettings and loads the models on the worker (or shows the help
+    /// when none are set).
+    void reloadModel();
+    /// Segments the scene with the current prompts (encoding it first if needed).
+    void segment();
+    /// Heatmap of the selected prompt (or the only one).
+    void heatmap();
+    /// Shows the last segmentation's confidence as a scalar layer.
+    void showConfidence();
+    void cancel();
+
+signals:
+    void modelLoaded();
+    void modelFailed(const QString& message);
+    void segmentationShown();
+    void heatmapShown();
+    void queryFailed(const QString& message);
+
+private:
+    void buildControls();
+    void refreshClassList();
+    void refreshButtons();
+    void showModelHelp(const QString& error);
+    void requestEncode();
+    void runPendingQuery();
+    void onTaskFinished(quint64 job, std::shared_ptr<void> result);
+    void onFailed(quint64 job, const QString& message);
+    void onProgress(quint64 job, double fraction);
+    void showSegmentation();
+    void showScalarLayer(const std::vector<float>& values, const QString& title);
+
+    enum class Query { None, Segment, Heatmap };
+
+    MainWindow* window_;
+    CoreWorker* worker_;
+    std::shared_ptr<PromptEngine> engine_;
+    std::shared_ptr<const Scene> encodedScene_;
+    std::shared_ptr<const PromptSegmentation> segmentation_;
+    Query pending_ = Query::None;
+    QString heatmapPrompt_;
+    quint64 loadJob_ = 0, encodeJob_ = 0, queryJob_ = 0;
+
+    QLabel* modelStatus_ = nullptr;
+    QPushButton* settingsButton_ = nullptr;
+    QPushButton* loadButton_ = nullptr;
+    QComboBox* classSet_ = nullptr;
+    QPlainTextEdit* promptsEdit_ = nullptr;
+    QListWidget* classList_ = nullptr;
+    QPlainTextEdit* templatesEdit_ = nullptr;
+    QSlider* threshold_ = nullptr;
+    QLabel* thresholdValue_ = nullptr;
+    QPushButton* segmentButton_ = nullptr;
+    QPushButton* heatmapButton_ = nullptr;
+    QPushButton* confidenceButton_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QLabel* status_ = nullptr;
+};
+
+}  // namespace s4::gui

@@ -1,0 +1,172 @@
+// Level of detail of the viewport: clouds above the threshold get a fixed uniform random subset of the
+// budgeted size that carries the same colours as its points; a mouse drag (the interactor style's
+// start/end of interaction) shows the subset and the full cloud comes back once the camera stops.
+// Smaller clouds never switch. Needs an X display with GLX (xvfb-run); skips otherwise.
+//
+// frameTimes measures render times with and without LOD when S4_LOD_MEASURE_POINTS is set (numbers for
+// the docs, printed, never asserted); it skips otherwise.
+
+#include "GuiTestSupport.h"
+#include "gui/ColorModes.h"
+#include "gui/PointCloudViewport.h"
+
+#include <QElapsedTimer>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QtTest>
+
+#include <vtkCamera.h>
+#include <vtkPointData.h>
+#include <vtkUnsignedCharArray.h>
+
+#include <random>
+#include <set>
+
+using namespace s4;
+using namespace s4::gui;
+
+namespace {
+
+// A noisy sphere shell of n points: fills the view from every angle.
+std::shared_ptr<Scene> shell(std::size_t n) {
+    auto scene = std::make_shared<Scene>();
+    scene->positions.resize(n);
+    std::mt19937 rng(3);
+    std::normal_distribution<float> gauss(0.f, 1.f);
+    for (auto& p : scene->positions) {
+        Eigen::Vector3f v(gauss(rng), gauss(rng), gauss(rng));
+        p = v.normalized() * (1.f + 0.02f * gauss(rng));
+    }
+    return scene;
+}
+
+// A colour per point that depends on its index, so a subset row can be traced to its point.
+std::vector<std::uint8_t> indexColors(std::size_t n) {
+    std::vector<std::uint8_t> rgb(3 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+        rgb[3 * i] = std::uint8_t(i & 0xff);
+        rgb[3 * i + 1] = std::uint8_t((i >> 8) & 0xff);
+        rgb[3 * i + 2] = std::uint8_t((i >> 16) & 0xff);
+    }
+    return rgb;
+}
+
+}  // namespace
+
+class TestViewportLod : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { S4_REQUIRE_DISPLAY(); }
+
+    void subsetIsUniformSampleWithTheSameColours() {
+        PointCloudViewport viewport;
+        viewport.setLodThreshold(1000);
+        viewport.setLodBudget(400);
+        auto scene = shell(5000);
+        viewport.setScene(scene);
+        QCOMPARE(viewport.lodPointCount(), std::size_t(400));
+        const auto& indices = viewport.lodIndices();
+        QVERIFY(std::is_sorted(indices.begin(), indices.end()));
+        QCOMPARE(std::set<vtkIdType>(indices.begin(), indices.end()).size(), std::size_t(400));
+        QVERIFY(indices.front() >= 0 && indices.back() < 5000);
+        // Uniform: about 40 % of the subset falls into the first 2000 indices (binomial sd ~10 points).
+        const auto firstPart = std::count_if(indices.begin(), indices.end(), [](vtkIdType i) { return i < 2000; });
+        QVERIFY2(firstPart > 110 && firstPart < 210, qPrintable(QString::number(firstPart)));
+
+        const auto rgb = indexColors(5000);
+        viewport.setColors(rgb);
+        vtkPolyData* lod = viewport.lodPolyData();
+        QCOMPARE(lod->GetNumberOfPoints(), vtkIdType(400));
+        auto* colors = vtkUnsignedCharArray::SafeDownCast(lod->GetPointData()->GetScalars());
+        QVERIFY(colors);
+        for (vtkIdType k = 0; k < 400; ++k) {
+            const auto i = static_cast<std::size_t>(indices[k]);
+            for (int c = 0; c < 3; ++c) QCOMPARE(colors->GetValue(3 * k + c), rgb[3 * i + c]);
+            double p[3];
+            lod->GetPoint(k, p);
+            QCOMPARE(float(p[0]), scene->positions[i].x());
+        }
+        // The same scene gives the same subset (no flicker between scenes reloaded).
+        PointCloudViewport other;
+        other.setLodThreshold(1000);
+        other.setLodBudget(400);
+        other.setScene(scene);
+        QCOMPARE(other.lodIndices(), indices);
+    }
+
+    void smallCloudsHaveNoSubset() {
+        PointCloudViewport viewport;
+        viewport.setLodThreshold(10000);
+        viewport.setScene(shell(5000));
+        QCOMPARE(viewport.lodPointCount(), std::size_t(0));
+        viewport.setInteracting(true);
+        QVERIFY(!viewport.lodActive());
+    }
+
+    void dragShowsSubsetUntilTheCameraStops() {
+        PointCloudViewport viewport;
+        viewport.setLodThreshold(1000);
+        viewport.setLodBudget(300);
+        viewport.resize(400, 300);
+        viewport.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&viewport));
+        viewport.setScene(shell(5000));
+        QVERIFY(!viewport.lodActive());
+        double before[3];
+        viewport.renderer()->GetActiveCamera()->GetPosition(before);
+
+        QTest::mousePress(&viewport, Qt::LeftButton, {}, QPoint(200, 150));
+        // QTest::mouseMove does not carry buttons; send the drag event directly.
+        QMouseEvent move(QEvent::MouseMove, QPointF(260, 170), viewport.mapToGlobal(QPointF(260, 170)),
+                         Qt::NoButton, Qt::LeftButton, {});
+        QApplication::sendEvent(&viewport, &move);
+        QVERIFY(viewport.lodActive());
+        QTest::mouseRelease(&viewport, Qt::LeftButton, {}, QPoint(260, 170));
+        double after[3];
+        viewport.renderer()->GetActiveCamera()->GetPosition(after);
+        QVERIFY(before[0] != after[0] || before[1] != after[1] || before[2] != after[2]);  // it rotated
+        QVERIFY(viewport.lodActive());  // still within the grace period
+        QTRY_VERIFY_WITH_TIMEOUT(!viewport.lodActive(), 3000);
+    }
+
+    void frameTimes() {
+        const QByteArray env = qgetenv("S4_LOD_MEASURE_POINTS");
+        if (env.isEmpty()) QSKIP("set S4_LOD_MEASURE_POINTS=<points> to measure LOD frame times");
+        const std::size_t n = env.toULongLong();
+        PointCloudViewport viewport;
+        viewport.resize(1200, 800);
+        viewport.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&viewport));
+        QElapsedTimer clock;
+        clock.start();
+        viewport.setScene(shell(n));
+        viewport.setColors(computeColors(*viewport.scene(), {ColorMode::Height, {}}));
+        const qint64 setupMs = clock.elapsed();
+        auto frames = [&](int count) {
+            // Each frame moves the camera a little, like a drag, and waits for the GPU (llvmpipe).
+            std::vector<double> ms;
+            for (int i = 0; i < count; ++i) {
+                viewport.renderer()->GetActiveCamera()->Azimuth(2.0);
+                clock.restart();
+                viewport.repaint();
+                viewport.makeCurrent();
+                viewport.context()->functions()->glFinish();
+                viewport.doneCurrent();
+                ms.push_back(double(clock.nsecsElapsed()) / 1e6);
+            }
+            std::sort(ms.begin(), ms.end());
+            return ms[ms.size() / 2];
+        };
+        frames(2);  // first frames upload the buffers
+        const double full = frames(7);
+        viewport.setInteracting(true);
+        frames(2);
+        const double lod = frames(7);
+        qInfo("LOD frame times, %zu points (subset %zu): setup %lld ms, full %.1f ms/frame (median), "
+              "LOD %.1f ms/frame (median)",
+              n, viewport.lodPointCount(), static_cast<long long>(setupMs), full, lod);
+    }
+};
+
+S4_GUI_TEST_MAIN(TestViewportLod)
+#include "tst_viewportlod.moc"
