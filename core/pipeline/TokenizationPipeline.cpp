@@ -2,7 +2,9 @@
 
 #include "core/common/Error.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace s4 {
 namespace {
@@ -12,6 +14,16 @@ double msSince(std::chrono::steady_clock::time_point start) {
 }
 
 const std::vector<std::int32_t> kNoLabels;
+
+// Same presence, layout and bytes; absent in both counts as equal.
+bool sameAttribute(const Scene& a, const Scene& b, const char* name) {
+    const AttributeArray* x = a.find(name);
+    const AttributeArray* y = b.find(name);
+    if (!x || !y) return x == y;
+    return x->type() == y->type() && x->components() == y->components() && x->size() == y->size() &&
+           x->byteSize() == y->byteSize() &&
+           (x->byteSize() == 0 || std::memcmp(x->rawData(), y->rawData(), x->byteSize()) == 0);
+}
 
 } // namespace
 
@@ -38,6 +50,26 @@ void TokenizationPipeline::setScene(std::shared_ptr<const Scene> scene) {
     samplingInput_.reset();
     groupingInput_.reset();
     groupingSuperpoints_.reset();
+}
+
+TokenizationPipeline::StageReuse TokenizationPipeline::replaceSceneKeepingStages(
+    std::shared_ptr<const Scene> scene) {
+    if (!scene_ || !scene || scene->pointCount() != scene_->pointCount() ||
+        !std::equal(scene->positions.begin(), scene->positions.end(), scene_->positions.begin())) {
+        setScene(std::move(scene));
+        return StageReuse::None;
+    }
+    // runSuperpointPartition reads these attributes besides the positions (colour features, dataset
+    // superpoints); normals are compared too so a future use of given normals cannot go stale.
+    const bool superpointInputsEqual = sameAttribute(*scene, *scene_, attr::kColor) &&
+                                       sameAttribute(*scene, *scene_, attr::kNormal) &&
+                                       sameAttribute(*scene, *scene_, attr::kSuperpoint);
+    scene_ = std::move(scene);
+    if (superpointInputsEqual) return StageReuse::All;
+    // Sampling and grouping hold the old partition as their input: the next run sees a new partition and
+    // recomputes whatever depended on it (S4Token), while kNN/ball anchors stay valid.
+    superpoints_.reset();
+    return StageReuse::AllButSuperpoints;
 }
 
 std::shared_ptr<const SuperpointPartition> TokenizationPipeline::superpoints(const SuperpointParams& params,

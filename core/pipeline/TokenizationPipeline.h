@@ -51,6 +51,20 @@ class TokenizationPipeline {
 public:
     /// Sets the scene; every cached stage is dropped.
     void setScene(std::shared_ptr<const Scene> scene);
+
+    /// What replaceSceneKeepingStages() could keep of the cache.
+    enum class StageReuse {
+        All,                ///< same positions and superpoint inputs: every cached stage is kept
+        AllButSuperpoints,  ///< same positions, other rgb / normal / superpoint attribute: superpoints dropped
+        None,               ///< other positions (or no scene before): like setScene()
+    };
+    /// Swaps in an edited copy of the current scene (e.g. with prompt "label" and "confidence" attributes
+    /// added) without throwing away the cache. The stages depend only on the positions and on the
+    /// attributes the superpoint stage reads ("rgb", "normal", and the dataset's "superpoint"): with equal
+    /// point count and positions, sampling and grouping are kept, and superpoints too unless one of those
+    /// attributes differs (presence, type or values); other positions behave like setScene(). Compares
+    /// the positions point by point (linear in the point count).
+    StageReuse replaceSceneKeepingStages(std::shared_ptr<const Scene> scene);
     const std::shared_ptr<const Scene>& scene() const { return scene_; }
 
     /// Superpoints only (cached). Throws s4::InvalidArgument without a scene.

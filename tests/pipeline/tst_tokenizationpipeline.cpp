@@ -1,5 +1,6 @@
 // The tokenization pipeline's stage cache: a run recomputes exactly the stages whose parameters or
 // inputs changed, and every result stays consistent with a fresh pipeline given the same parameters.
+// Replacing the scene with an edited copy keeps exactly the stages whose inputs are unchanged.
 #include "core/common/Error.h"
 #include "core/pipeline/TokenizationPipeline.h"
 
@@ -27,6 +28,19 @@ std::shared_ptr<Scene> floorAndWall() {
         }
     auto& l = scene->add(attr::kLabel, ScalarType::Int32, 1);
     std::copy(labels.begin(), labels.end(), l.data<std::int32_t>());
+    return scene;
+}
+
+/// The scene with an "rgb" attribute: floor brown, wall white (what superpoints use besides geometry).
+std::shared_ptr<Scene> withColours(std::shared_ptr<Scene> scene) {
+    auto* rgb = scene->add(attr::kColor, ScalarType::UInt8, 3).data<std::uint8_t>();
+    const std::int32_t* label = scene->find(attr::kLabel)->data<std::int32_t>();
+    for (std::size_t i = 0; i < scene->pointCount(); ++i) {
+        const bool floor = label[i] == 1;
+        rgb[3 * i] = floor ? 140 : 240;
+        rgb[3 * i + 1] = floor ? 90 : 240;
+        rgb[3 * i + 2] = floor ? 40 : 235;
+    }
     return scene;
 }
 
@@ -141,6 +155,87 @@ private slots:
         QVERIFY(r.superpointsRecomputed && r.samplingRecomputed && r.groupingRecomputed);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, parseTokenizerName("pointnet"));
         QCOMPARE(parseTokenizerName("ball"), TokenizerKind::Ball);
+    }
+
+    void replacingWithAnAddedLabelKeepsEveryStage() {
+        TokenizationPipeline pipeline;
+        auto original = withColours(floorAndWall());
+        pipeline.setScene(original);
+        const auto first = pipeline.run(smallParams());
+
+        // The prompt panel's copy: same points and colours, new "label" values and a "confidence" field.
+        auto edited = std::make_shared<Scene>(*original);
+        std::int32_t* label = edited->find(attr::kLabel)->data<std::int32_t>();
+        for (std::size_t i = 0; i < edited->pointCount(); ++i) label[i] = std::int32_t(i % 3) - 1;
+        edited->add("confidence", ScalarType::Float32, 1);
+        QCOMPARE(pipeline.replaceSceneKeepingStages(edited), TokenizationPipeline::StageReuse::All);
+        QCOMPARE(pipeline.scene().get(), edited.get());
+
+        const auto again = pipeline.run(smallParams());
+        QVERIFY(!again.superpointsRecomputed && !again.samplingRecomputed && !again.groupingRecomputed);
+        QCOMPARE(again.superpoints.get(), first.superpoints.get());
+        QCOMPARE(again.patches.get(), first.patches.get());
+    }
+
+    void replacingWithOtherColoursDropsSuperpointsOnly() {
+        TokenizationPipeline pipeline;
+        auto original = withColours(floorAndWall());
+        pipeline.setScene(original);
+        TokenizationParams knn = smallParams();
+        knn.tokenizer = TokenizerKind::Knn;
+        const auto first = pipeline.run(knn, {}, /*withSuperpoints=*/true);
+
+        auto recoloured = std::make_shared<Scene>(*original);
+        recoloured->find(attr::kColor)->data<std::uint8_t>()[7] ^= 0xff;  // one channel of one point
+        QCOMPARE(pipeline.replaceSceneKeepingStages(recoloured),
+                 TokenizationPipeline::StageReuse::AllButSuperpoints);
+        // kNN anchors and patches do not depend on superpoints: only the superpoints are computed again.
+        const auto knnAgain = pipeline.run(knn, {}, true);
+        QVERIFY(knnAgain.superpointsRecomputed && !knnAgain.samplingRecomputed &&
+                !knnAgain.groupingRecomputed);
+        QVERIFY(knnAgain.superpoints.get() != first.superpoints.get());
+        QCOMPARE(knnAgain.anchors.get(), first.anchors.get());
+
+        // Removing the colours, or adding dataset superpoints, also changes what superpoints read.
+        pipeline.run(smallParams());
+        auto grey = std::make_shared<Scene>(*recoloured);
+        grey->remove(attr::kColor);
+        QCOMPARE(pipeline.replaceSceneKeepingStages(grey),
+                 TokenizationPipeline::StageReuse::AllButSuperpoints);
+        const auto s4 = pipeline.run(smallParams());
+        // WFPS and superpoint-constrained grouping read the partition, so they follow it.
+        QVERIFY(s4.superpointsRecomputed && s4.samplingRecomputed && s4.groupingRecomputed);
+        auto withDatasetSuperpoints = std::make_shared<Scene>(*grey);
+        withDatasetSuperpoints->add(attr::kSuperpoint, ScalarType::Int32, 1);
+        QCOMPARE(pipeline.replaceSceneKeepingStages(withDatasetSuperpoints),
+                 TokenizationPipeline::StageReuse::AllButSuperpoints);
+    }
+
+    void replacingWithOtherPositionsDropsEverything() {
+        TokenizationPipeline pipeline;
+        auto original = withColours(floorAndWall());
+        pipeline.setScene(original);
+        pipeline.run(smallParams());
+
+        auto moved = std::make_shared<Scene>(*original);
+        moved->positions[123].z() += 0.01f;
+        QCOMPARE(pipeline.replaceSceneKeepingStages(moved), TokenizationPipeline::StageReuse::None);
+        const auto afterMove = pipeline.run(smallParams());
+        QVERIFY(afterMove.superpointsRecomputed && afterMove.samplingRecomputed &&
+                afterMove.groupingRecomputed);
+
+        auto fewer = std::make_shared<Scene>(*moved);
+        fewer->resize(moved->pointCount() - 1);
+        QCOMPARE(pipeline.replaceSceneKeepingStages(fewer), TokenizationPipeline::StageReuse::None);
+        QCOMPARE(pipeline.scene().get(), fewer.get());
+        const auto afterResize = pipeline.run(smallParams());
+        QVERIFY(afterResize.superpointsRecomputed && afterResize.samplingRecomputed);
+        QCOMPARE(afterResize.superpoints->labels.size(), fewer->pointCount());
+
+        // Without a scene before, replacing is setting.
+        TokenizationPipeline empty;
+        QCOMPARE(empty.replaceSceneKeepingStages(original), TokenizationPipeline::StageReuse::None);
+        QCOMPARE(empty.scene().get(), original.get());
     }
 
     void cancellationThrowsAndLeavesThePipelineUsable() {
