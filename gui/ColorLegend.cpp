@@ -38,6 +38,43 @@ std::vector<LegendClass> labelLegend(const std::map<std::int64_t, std::uint64_t>
     return rows;
 }
 
+namespace {
+
+bool inRange(std::int64_t id, const AssignedLabelClasses& classes) {
+    return id >= 0 && id < static_cast<std::int64_t>(std::min(classes.names.size(), classes.colors.size()));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> assignedLabelColors(const Scene& scene, const AssignedLabelClasses& classes) {
+    const std::size_t n = scene.pointCount();
+    std::vector<std::uint8_t> out(3 * n);
+    const AttributeArray* label = scene.find(attr::kLabel);
+    const bool usable = colorModeAvailable(scene, {ColorMode::Labels, {}}) && label->size() == n;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto id = usable ? static_cast<std::int64_t>(label->valueAsDouble(i)) : -1;
+        const Rgb8 c = inRange(id, classes) ? classes.colors[static_cast<std::size_t>(id)] : kNeutralGrey;
+        std::copy(c.begin(), c.end(), out.begin() + static_cast<std::ptrdiff_t>(3 * i));
+    }
+    return out;
+}
+
+std::vector<LegendClass> assignedLabelLegend(const std::map<std::int64_t, std::uint64_t>& histogram,
+                                             const AssignedLabelClasses& classes) {
+    std::vector<LegendClass> rows;
+    std::uint64_t unknown = 0;
+    for (const auto& [id, count] : histogram) {
+        if (!inRange(id, classes)) {
+            unknown += count;
+            continue;
+        }
+        const auto k = static_cast<std::size_t>(id);
+        rows.push_back({id, classes.names[k], classes.colors[k], count});
+    }
+    if (unknown > 0) rows.insert(rows.begin(), LegendClass{-1, classes.unknownName, kNeutralGrey, unknown});
+    return rows;
+}
+
 std::string guessClassSetName(const Scene& scene) {
     const std::string& format = scene.source.format;
     if (format == "s3dis") return "s3dis13";

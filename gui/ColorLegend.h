@@ -29,6 +29,23 @@ struct LegendClass {
 std::vector<LegendClass> labelLegend(const std::map<std::int64_t, std::uint64_t>& histogram,
                                      const ClassSet* classes);
 
+/// Names and colours of "label" ids a tool assigned itself, overriding the palette and the class sets:
+/// prompt segmentation stores prompt k as id k (0 ≤ k < names.size()) and unknown as -1.
+struct AssignedLabelClasses {
+    std::string title;                    ///< legend title, e.g. "Prompts"
+    std::vector<std::string> names;       ///< name of id k
+    std::vector<Rgb8> colors;             ///< colour of id k (same size as names)
+    std::string unknownName = "unknown";  ///< ids outside [0, names.size()), drawn kNeutralGrey
+};
+
+/// 3 × pointCount() bytes: colors[id] for the "label" ids in range, kNeutralGrey for the rest (and
+/// everywhere when the scene has no integer label attribute).
+std::vector<std::uint8_t> assignedLabelColors(const Scene& scene, const AssignedLabelClasses& classes);
+/// Legend rows for histogram (id -> point count): one "unknown" row (id -1) summing every id out of
+/// range, first, then the classes present in id order.
+std::vector<LegendClass> assignedLabelLegend(const std::map<std::int64_t, std::uint64_t>& histogram,
+                                             const AssignedLabelClasses& classes);
+
 /// The shipped class set a scene's "label" ids most likely follow, judged from its format and file name:
 /// "s3dis13" for S3DIS rooms, "semantickitti" for KITTI scans, "shapenetpart" for ShapeNetPart, "nyu40"
 /// for ScanNet files (their label files hold NYU40 ids). Empty when nothing says.

@@ -19,7 +19,7 @@
 namespace s4::gui {
 
 struct CoreJob {
-    enum class Kind { SetScene, Tokenize, GammaSweep, Task };
+    enum class Kind { SetScene, ReplaceScene, Tokenize, GammaSweep, Task };
     quint64 id = 0;
     Kind kind = Kind::Tokenize;
     std::shared_ptr<const Scene> scene;
@@ -77,6 +77,15 @@ private:
             pipeline_.setScene(job.scene);
             return;
         }
+        if (job.kind == CoreJob::Kind::ReplaceScene) {
+            using Reuse = TokenizationPipeline::StageReuse;
+            const Reuse reuse = pipeline_.replaceSceneKeepingStages(job.scene);
+            logger("gui")->debug("scene replaced; cached stages {}", reuse == Reuse::All ? "kept"
+                                                                     : reuse == Reuse::None
+                                                                         ? "dropped"
+                                                                         : "kept except superpoints");
+            return;
+        }
         if (job.kind == CoreJob::Kind::GammaSweep) {
             executeSweep(job);
             return;
@@ -98,7 +107,10 @@ private:
             const Scene& scene = *outcome->scene;
             const Patches& patches = *outcome->result.patches;
             outcome->patchOfPoint = assignPointsToPatches(scene.positions, patches);
-            const AttributeArray* label = scene.find(attr::kLabel);
+            // After a prompt segmentation "label" holds prompt ids and the dataset's ground truth moved to
+            // "dataset_label" (MainWindow::storePromptLabels): purity is about the ground truth.
+            const AttributeArray* label = scene.find("dataset_label");
+            if (!label || label->type() != ScalarType::Int32) label = scene.find(attr::kLabel);
             if (label && label->type() == ScalarType::Int32 && label->components() == 1 &&
                 label->size() == scene.pointCount()) {
                 // ScanNet / S3DIS convention: label 0 is "unannotated" and does not vote.
@@ -236,9 +248,20 @@ CoreWorker::~CoreWorker() {
 void CoreWorker::setScene(std::shared_ptr<const Scene> scene) {
     cancelAll();
     CoreJob job;
-    job.id = ++lastId_;
     job.kind = CoreJob::Kind::SetScene;
     job.scene = std::move(scene);
+    enqueueSceneChange(std::move(job));
+}
+
+void CoreWorker::replaceScene(std::shared_ptr<const Scene> scene) {
+    CoreJob job;
+    job.kind = CoreJob::Kind::ReplaceScene;
+    job.scene = std::move(scene);
+    enqueueSceneChange(std::move(job));
+}
+
+void CoreWorker::enqueueSceneChange(CoreJob job) {
+    job.id = ++lastId_;
     {
         std::lock_guard lock(queue_->mutex);
         queue_->jobs.push_back(std::move(job));
@@ -284,7 +307,8 @@ void CoreWorker::cancelChannel(int channel) {
                 ++it;
             }
         }
-        if (queue_->running && queue_->running->kind == CoreJob::Kind::Task && queue_->running->channel == channel)
+        if (queue_->running && queue_->running->kind == CoreJob::Kind::Task &&
+            queue_->running->channel == channel)
             queue_->running->cancel.cancel();
     }
     for (quint64 id : dropped) emit cancelled(id);
@@ -329,7 +353,7 @@ void CoreWorker::cancelAll() {
         std::lock_guard lock(queue_->mutex);
         for (auto it = queue_->jobs.begin(); it != queue_->jobs.end();) {
             // Scene changes are kept: later jobs rely on them.
-            if (it->kind != CoreJob::Kind::SetScene) {
+            if (it->kind != CoreJob::Kind::SetScene && it->kind != CoreJob::Kind::ReplaceScene) {
                 dropped.push_back(it->id);
                 it = queue_->jobs.erase(it);
             } else {

@@ -57,6 +57,11 @@ public:
 
     /// The scene later jobs run on. Cancels queued and running jobs (their results would be stale).
     void setScene(std::shared_ptr<const Scene> scene);
+    /// Swaps in an edited copy of the scene (prompt labels added) through the queue, keeping the
+    /// pipeline's cached stages where the copy allows (TokenizationPipeline::replaceSceneKeepingStages).
+    /// Unlike setScene() nothing is cancelled: jobs already queued or running finish on the scene they
+    /// started with (their outcome names it), later ones run on the new one.
+    void replaceScene(std::shared_ptr<const Scene> scene);
     /// Queues a tokenization of the current scene; supersedes older tokenization requests. Returns the
     /// job id carried by the signals. withSuperpoints computes superpoints for kNN/ball too (display).
     quint64 requestTokenization(const TokenizationParams& params, bool withSuperpoints = true);
@@ -94,6 +99,8 @@ signals:
 private:
     /// Queues job, superseding queued and running jobs of the same kind; returns its id.
     quint64 enqueue(CoreJob job);
+    /// Queues a scene change (kept by cancelAll()) behind the jobs already queued.
+    void enqueueSceneChange(CoreJob job);
 
     QThread* thread_ = nullptr;
     std::shared_ptr<CoreWorkerQueue> queue_;

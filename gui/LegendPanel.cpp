@@ -126,9 +126,11 @@ LegendPanel::LegendPanel(QWidget* parent) : QWidget(parent) {
     showMessage(tr("No scene"));
 }
 
-void LegendPanel::showScene(std::shared_ptr<const Scene> scene, const ColorSpec& spec) {
+void LegendPanel::showScene(std::shared_ptr<const Scene> scene, const ColorSpec& spec,
+                            std::shared_ptr<const AssignedLabelClasses> assigned) {
     scene_ = std::move(scene);
     spec_ = spec;
+    assigned_ = std::move(assigned);
     refreshSceneLegend();
 }
 
@@ -144,6 +146,11 @@ void LegendPanel::setClassSetChoice(const QString& choice) {
 void LegendPanel::refreshSceneLegend() {
     if (!scene_) {
         showMessage(tr("No scene"));
+        return;
+    }
+    if (spec_.mode == ColorMode::Labels && colorModeAvailable(*scene_, spec_) && assigned_) {
+        showClasses(QString::fromStdString(assigned_->title),
+                    assignedLabelLegend(scene_->histogram(attr::kLabel), *assigned_));
         return;
     }
     if (spec_.mode == ColorMode::Labels && colorModeAvailable(*scene_, spec_)) {
@@ -215,6 +222,15 @@ void LegendPanel::showMessage(const QString& text) {
     colorBar_->setVisible(false);
     message_->setText(text);
     message_->setVisible(true);
+}
+
+void LegendPanel::showNote(const QString& title, const QString& text) {
+    showMessage(text);
+    title_->setText(title);
+}
+
+QString LegendPanel::messageText() const {
+    return message_->isHidden() ? QString() : message_->text();
 }
 
 QString LegendPanel::titleText() const {

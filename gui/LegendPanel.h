@@ -46,14 +46,18 @@ class LegendPanel : public QWidget {
 public:
     explicit LegendPanel(QWidget* parent = nullptr);
 
-    /// The legend of spec for scene (null: none). Label names follow the class-set choice.
-    void showScene(std::shared_ptr<const Scene> scene, const ColorSpec& spec);
+    /// The legend of spec for scene (null: none). Label names follow the class-set choice, or assigned
+    /// when the scene's labels were assigned by a tool (prompt segmentation).
+    void showScene(std::shared_ptr<const Scene> scene, const ColorSpec& spec,
+                   std::shared_ptr<const AssignedLabelClasses> assigned = nullptr);
     /// Rows supplied by a caller (prompt segmentation: one row per prompt), with a title.
     void showClasses(const QString& title, const std::vector<LegendClass>& rows);
     /// A colour bar supplied by a caller (heatmap of a prompt).
     void showScalar(const ScalarLegend& legend);
     /// No legend, with a one-line reason.
     void showMessage(const QString& text);
+    /// A layer that has no class list or colour bar (superpoints, patches): its title and what it shows.
+    void showNote(const QString& title, const QString& text);
 
     /// Class-set choice of the combo: "auto", "none" or a shipped set name.
     QString classSetChoice() const;
@@ -63,6 +67,8 @@ public:
 
     /// What is displayed, for tests and accessibility.
     QString titleText() const;
+    /// The message or note line ("" when a list or bar is shown).
+    QString messageText() const;
     QStringList classNames() const;
     bool colorBarVisible() const;
     std::optional<ScalarLegend> shownScalar() const { return shownScalar_; }
@@ -72,6 +78,7 @@ private:
 
     std::shared_ptr<const Scene> scene_;
     ColorSpec spec_;
+    std::shared_ptr<const AssignedLabelClasses> assigned_;
     QString effectiveClassSet_;
     std::optional<ScalarLegend> shownScalar_;
 

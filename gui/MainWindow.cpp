@@ -5,11 +5,11 @@
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
 #include "gui/AnchorOverlay.h"
+#include "gui/ClipSettingsDialog.h"
 #include "gui/GammaSweepView.h"
 #include "gui/LegendPanel.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/PointDescription.h"
-#include "gui/ClipSettingsDialog.h"
 #include "gui/PromptPanel.h"
 #include "gui/SampleScene.h"
 #include "gui/SceneLoader.h"
@@ -40,6 +40,8 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
+
+#include <cstring>
 
 namespace s4::gui {
 namespace {
@@ -138,6 +140,12 @@ void MainWindow::createActions() {
     saveAsAction_->setEnabled(false);  // until a scene is shown
     connect(saveAsAction_, &QAction::triggered, this, &MainWindow::saveSceneAs);
 
+    exportLabelsAction_ = new QAction(tr("Export &Labels…"), this);
+    exportLabelsAction_->setStatusTip(
+        tr("Write the scene's labels alone: text, SemanticKITTI .label, ScanNet benchmark ids or PLY"));
+    exportLabelsAction_->setEnabled(false);  // until the scene has labels
+    connect(exportLabelsAction_, &QAction::triggered, this, &MainWindow::exportLabels);
+
     screenshotAction_ = new QAction(tr("Export &Screenshot…"), this);
     screenshotAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     connect(screenshotAction_, &QAction::triggered, this, &MainWindow::exportScreenshot);
@@ -179,7 +187,8 @@ void MainWindow::createActions() {
     connect(gammaSweepAction_, &QAction::triggered, this, &MainWindow::showGammaSweep);
 
     clipSettingsAction_ = new QAction(tr("&CLIP Model Settings…"), this);
-    clipSettingsAction_->setStatusTip(tr("Where the CLIP model and the tokenizer checkpoint are, and where they run"));
+    clipSettingsAction_->setStatusTip(
+        tr("Where the CLIP model and the tokenizer checkpoint are, and where they run"));
     connect(clipSettingsAction_, &QAction::triggered, this, &MainWindow::showClipSettings);
 
     shortcutsAction_ = new QAction(tr("&Keyboard Shortcuts"), this);
@@ -200,6 +209,7 @@ void MainWindow::createMenus() {
     recentMenu_ = fileMenu_->addMenu(tr("Open &Recent"));
     fileMenu_->addSeparator();
     fileMenu_->addAction(saveAsAction_);
+    fileMenu_->addAction(exportLabelsAction_);
     fileMenu_->addAction(screenshotAction_);
     fileMenu_->addSeparator();
     fileMenu_->addAction(quitAction_);
@@ -295,6 +305,10 @@ void MainWindow::saveSettings() const {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeDiscardResults(tr("closing"))) {
+        event->ignore();
+        return;
+    }
     loader_->cancel();
     if (options_.persistSettings) saveSettings();
     event->accept();
@@ -315,6 +329,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::openFile(const QString& path, bool sampleScene) {
+    if (!maybeDiscardResults(tr("opening another scene"))) return;
     loadingSample_ = sampleScene;
     loader_->load(path);
 }
@@ -340,11 +355,14 @@ void MainWindow::endLoadUi() {
 void MainWindow::onSceneLoaded(std::shared_ptr<Scene> scene) {
     endLoadUi();
     scene_ = std::move(scene);
+    assignedLabels_.reset();
+    setWindowModified(false);
     pickedPoint_.reset();
     pickMarker_->setAnchors({});
     scenePanel_->showScene(scene_.get());
     viewport_->setScene(scene_);
     saveAsAction_->setEnabled(true);
+    exportLabelsAction_->setEnabled(colorModeAvailable(*scene_, {ColorMode::Labels, {}}));
     rebuildColorModes();
 
     // Colour choice: an explicit request if this scene supports it, else keep the current mode,
@@ -362,7 +380,7 @@ void MainWindow::onSceneLoaded(std::shared_ptr<Scene> scene) {
     setColorSpec(spec);
 
     const QString name = QFileInfo(QString::fromStdString(scene_->source.path)).fileName();
-    setWindowTitle(tr("%1 — S4Studio").arg(name));
+    updateWindowTitle();
     statusText_->setText(tr("%1: %2 points. Drag to rotate, Shift+drag or middle-drag to pan, wheel to zoom, "
                             "click a point to inspect it.")
                              .arg(name, QLocale().toString(static_cast<qulonglong>(scene_->pointCount()))));
@@ -452,9 +470,108 @@ bool MainWindow::setColorSpec(const ColorSpec& spec) {
     return true;
 }
 
+bool MainWindow::chooseColorSpec(const ColorSpec& spec) {
+    if (!setColorSpec(spec)) return false;
+    emit colorSpecChosen();
+    return true;
+}
+
 void MainWindow::applyColors() {
-    if (scene_) viewport_->setColors(computeColors(*scene_, colorSpec_));
-    legendPanel_->showScene(scene_, colorSpec_);
+    // Labels a tool assigned (prompt ids from 0, unknown -1) are drawn in the tool's colours, not the
+    // dataset palette, so the viewport matches the legend and the tool's own class list.
+    const bool assigned = assignedLabels_ && colorSpec_.mode == ColorMode::Labels;
+    if (scene_)
+        viewport_->setColors(assigned ? assignedLabelColors(*scene_, *assignedLabels_)
+                                      : computeColors(*scene_, colorSpec_));
+    legendPanel_->showScene(scene_, colorSpec_, assignedLabels_);
+}
+
+bool MainWindow::replaceScene(std::shared_ptr<Scene> edited) {
+    if (!scene_ || !edited || edited->positions != scene_->positions) return false;
+    std::shared_ptr<const Scene> previous = scene_;
+    scene_ = std::move(edited);
+    viewport_->replaceSceneKeepingView(scene_);
+    scenePanel_->showScene(scene_.get());
+    exportLabelsAction_->setEnabled(colorModeAvailable(*scene_, {ColorMode::Labels, {}}));
+    rebuildColorModes();
+    // Keep the colour mode if the copy still offers it (it does unless an attribute was removed).
+    if (!setColorSpec(colorSpec_)) setColorSpec({ColorMode::Rgb, {}});
+    setResultsModified(true);
+    emit sceneReplaced(previous);
+    return true;
+}
+
+bool MainWindow::storePromptLabels(const QStringList& prompts, const std::vector<Rgb8>& colors,
+                                   const std::vector<std::int32_t>& label,
+                                   const std::vector<float>& confidence) {
+    if (!scene_ || label.size() != scene_->pointCount() || confidence.size() != scene_->pointCount() ||
+        colors.size() != static_cast<std::size_t>(prompts.size()))
+        return false;
+    // Copy on write: the current scene may be read by a worker right now (tokenization, encoding).
+    auto edited = std::make_shared<Scene>(*scene_);
+    // The dataset's own labels are ground truth: keep them beside the prompt labels instead of losing them.
+    if (!assignedLabels_ && edited->find(attr::kLabel) && !edited->find("dataset_label")) {
+        const ScalarType type = edited->find(attr::kLabel)->type();
+        const int components = edited->find(attr::kLabel)->components();
+        AttributeArray& kept = edited->add("dataset_label", type, components);  // may reallocate the list
+        std::memcpy(kept.rawData(), edited->find(attr::kLabel)->rawData(), kept.byteSize());
+    }
+    const auto classes = static_cast<std::int32_t>(prompts.size());
+    std::int32_t* ids = edited->add(attr::kLabel, ScalarType::Int32, 1).data<std::int32_t>();
+    for (std::size_t i = 0; i < label.size(); ++i)
+        ids[i] = label[i] >= 0 && label[i] < classes ? label[i] : -1;
+    std::copy(confidence.begin(), confidence.end(),
+              edited->add("confidence", ScalarType::Float32, 1).data<float>());
+
+    auto names = std::make_shared<AssignedLabelClasses>();
+    names->title = tr("Prompts").toStdString();
+    for (const QString& p : prompts) names->names.push_back(p.toStdString());
+    names->colors = colors;
+    const auto previousNames = assignedLabels_;
+    const ColorSpec previousSpec = colorSpec_;
+    assignedLabels_ = std::move(names);
+    colorSpec_ = {ColorMode::Labels, {}};  // applied by replaceScene
+    if (!replaceScene(std::move(edited))) {
+        assignedLabels_ = previousNames;
+        colorSpec_ = previousSpec;
+        return false;
+    }
+    return chooseColorSpec({ColorMode::Labels, {}});  // take the viewport back from any panel's layer
+}
+
+void MainWindow::setResultsModified(bool modified) {
+    setWindowModified(modified);
+    updateWindowTitle();
+}
+
+void MainWindow::updateWindowTitle() {
+    if (!scene_) {
+        setWindowTitle("S4Studio");
+        return;
+    }
+    // "[*]" is where Qt shows the modified mark ("*") while isWindowModified().
+    const QString name = QFileInfo(QString::fromStdString(scene_->source.path)).fileName();
+    setWindowTitle(tr("%1[*] — S4Studio").arg(name));
+}
+
+bool MainWindow::maybeDiscardResults(const QString& action) {
+    if (!isWindowModified() || !options_.confirmDiscard) return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved results"),
+        tr("The scene has results that are not saved (prompt labels and confidence). Save them before %1?")
+            .arg(action),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Discard) return true;
+    if (answer == QMessageBox::Save) {
+        saveSceneAs();
+        return !isWindowModified();  // cancelled or failed: stay
+    }
+    return false;
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    statusText_->setText(message);
+    if (options_.errorDialogs) QMessageBox::warning(this, title, message);
 }
 
 void MainWindow::rebuildColorModes() {
@@ -536,18 +653,67 @@ void MainWindow::saveSceneAs() {
         QFileDialog::getSaveFileName(this, tr("Save Scene As"), suggestion, tr("PLY point clouds (*.ply)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".ply", Qt::CaseInsensitive)) path += ".ply";
-    // Synchronous: writing is a single pass over memory already loaded (about 1 s per 10 M points), and
-    // the scene must not change underneath the writer.
+    saveSceneTo(path);
+}
+
+bool MainWindow::saveSceneTo(const QString& path) {
+    if (!scene_) return false;
+    // Synchronous: writing is a single pass over memory already loaded (about 1 s per 10 M points). The
+    // scene is never mutated (edits replace it), so the writer reads a stable copy.
     QApplication::setOverrideCursor(Qt::WaitCursor);
     try {
         writePly(*scene_, path.toStdString());
         QApplication::restoreOverrideCursor();
-        statusText_->setText(tr("Saved %1").arg(path));
-        addRecentFile(path);
     } catch (const std::exception& e) {
         QApplication::restoreOverrideCursor();
-        QMessageBox::warning(this, tr("Save Scene As"), QString::fromStdString(e.what()));
+        showError(tr("Save Scene As"), QString::fromStdString(e.what()));
+        return false;
     }
+    statusText_->setText(tr("Saved %1").arg(path));
+    addRecentFile(path);
+    setResultsModified(false);
+    return true;
+}
+
+void MainWindow::exportLabels() {
+    if (!scene_ || !colorModeAvailable(*scene_, {ColorMode::Labels, {}})) return;
+    struct Choice {
+        QString filter;
+        LabelFormat format;
+        QString suffix;
+    };
+    const Choice choices[] = {
+        {tr("Text, one label per line (*.txt)"), LabelFormat::Text, ".txt"},
+        {tr("PLY with x y z and label (*.ply)"), LabelFormat::PlyField, ".ply"},
+        {tr("SemanticKITTI labels (*.label)"), LabelFormat::SemanticKitti, ".label"},
+        {tr("ScanNet benchmark ids, NYU40 (*.txt)"), LabelFormat::ScanNetIds, ".txt"},
+    };
+    QStringList filters;
+    for (const Choice& c : choices) filters << c.filter;
+    const QFileInfo current(QString::fromStdString(scene_->source.path));
+    const QString suggestion = (showingSample_ ? QDir::homePath() : current.absolutePath()) + "/" +
+                               current.completeBaseName() + "_labels.txt";
+    QString selected;
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Labels"), suggestion, filters.join(";;"), &selected);
+    if (path.isEmpty()) return;
+    const Choice* choice = &choices[0];
+    for (const Choice& c : choices)
+        if (c.filter == selected) choice = &c;
+    if (QFileInfo(path).suffix().isEmpty()) path += choice->suffix;
+    exportLabelsTo(path, choice->format);
+}
+
+bool MainWindow::exportLabelsTo(const QString& path, LabelFormat format) {
+    if (!scene_) return false;
+    try {
+        writeLabels(path.toStdString(), *scene_, format);
+    } catch (const std::exception& e) {
+        showError(tr("Export Labels"), tr("%1: %2").arg(path, QString::fromUtf8(e.what())));
+        return false;
+    }
+    statusText_->setText(tr("Exported the labels to %1").arg(path));
+    return true;
 }
 
 void MainWindow::exportScreenshot() {

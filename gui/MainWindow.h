@@ -4,7 +4,9 @@
 // Later tools (tokenization inspector, prompts, labelling) plug in as dock panels via addPanel() and
 // as colour layers via the viewport's setColors().
 
+#include "core/io/LabelWriter.h"
 #include "core/scene/Scene.h"
+#include "gui/ColorLegend.h"
 #include "gui/ColorModes.h"
 
 #include <QMainWindow>
@@ -42,6 +44,9 @@ public:
         bool persistSettings = true;
         /// Report load errors in a message box (otherwise only through sceneLoadFailed()).
         bool errorDialogs = true;
+        /// Ask before closing the window or opening another scene while results are unsaved. Off for
+        /// scripted runs (--exit) and tests.
+        bool confirmDiscard = true;
     };
 
     explicit MainWindow(Options options, QWidget* parent = nullptr);
@@ -53,9 +58,33 @@ public:
     /// The colour mode to use; if the scene lacks what it needs, returns false and keeps the current one.
     /// Before a scene is loaded it is remembered and applied (if possible) when one arrives.
     bool setColorSpec(const ColorSpec& spec);
+    /// setColorSpec() on behalf of the user (a panel's button): also emits colorSpecChosen(), so layers of
+    /// other panels give the viewport back.
+    bool chooseColorSpec(const ColorSpec& spec);
     ColorSpec colorSpec() const { return colorSpec_; }
 
     std::shared_ptr<const Scene> scene() const { return scene_; }
+    /// Copy-on-write edit of the scene: edited must have the current scene's positions (it is a copy
+    /// with attributes added or changed). It replaces the scene everywhere (viewport with its camera,
+    /// panels, the workers through their queues; the tokenization cache is kept) and marks the window
+    /// modified. The previous scene is never mutated, so a worker still reading it is safe. Returns false
+    /// (and changes nothing) when there is no scene or the positions differ.
+    bool replaceScene(std::shared_ptr<Scene> edited);
+    /// Stores a prompt segmentation of the current scene as its "label" (prompt k → id k, unknown → -1)
+    /// and "confidence" attributes through replaceScene(), names the label ids after the prompts (legend
+    /// and label colour mode use colors) and shows the label colour mode. A "label" the scene had from
+    /// its dataset is kept as "dataset_label". Returns false when the sizes do not match the scene.
+    bool storePromptLabels(const QStringList& prompts, const std::vector<Rgb8>& colors,
+                           const std::vector<std::int32_t>& label, const std::vector<float>& confidence);
+    /// Names and colours of the label ids when a tool assigned them (null for the dataset's labels).
+    std::shared_ptr<const AssignedLabelClasses> assignedLabelClasses() const { return assignedLabels_; }
+    /// The scene has results that were not saved (also shown as the title's modified mark).
+    bool hasUnsavedResults() const { return isWindowModified(); }
+    /// Writes the scene with all its attributes as binary PLY (what Save Scene As does after its
+    /// dialog); clears the modified mark. On failure shows the error (with errorDialogs) and returns false.
+    bool saveSceneTo(const QString& path);
+    /// Writes the scene's labels alone (what Export Labels does after its dialog). Same error handling.
+    bool exportLabelsTo(const QString& path, LabelFormat format);
     PointCloudViewport* viewport() const { return viewport_; }
     ScenePanel* scenePanel() const { return scenePanel_; }
     TokenizationPanel* tokenizationPanel() const { return tokenizationPanel_; }
@@ -80,6 +109,8 @@ public:
                           Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
 
 public slots:
+    /// File ▸ Export Labels…: the scene's "label" attribute alone, in a format chosen in the dialog.
+    void exportLabels();
     /// Edit ▸ CLIP Model Settings…: a (non-modal) dialog; OK stores the paths in QSettings and reloads
     /// the prompt panel's models.
     void showClipSettings();
@@ -87,6 +118,8 @@ public slots:
 signals:
     /// A scene was loaded and handed to the viewport and the Scene panel.
     void sceneShown();
+    /// replaceScene() swapped in an edited copy of previous (same positions); scene() is the new one.
+    void sceneReplaced(std::shared_ptr<const s4::Scene> previous);
     /// Loading failed (message names the file) or was cancelled (message says so).
     void sceneLoadFailed(const QString& path, const QString& message);
     /// The user picked a colour mode in the menu or toolbar (not emitted for programmatic changes).
@@ -116,6 +149,11 @@ private:
     void openDialog();
     void openFolderDialog();
     void saveSceneAs();
+    /// With unsaved results and confirmDiscard: asks Save / Discard / Cancel. True when it may go on.
+    bool maybeDiscardResults(const QString& action);
+    void updateWindowTitle();
+    void setResultsModified(bool modified);
+    void showError(const QString& title, const QString& message);
     void exportScreenshot();
     void showShortcuts();
     void showAbout();
@@ -142,6 +180,7 @@ private:
     std::shared_ptr<Scene> scene_;
     ColorSpec colorSpec_;
     std::optional<ColorSpec> requestedSpec_;
+    std::shared_ptr<const AssignedLabelClasses> assignedLabels_;
     QString loadingPath_;
     bool loadingSample_ = false;  ///< the load in progress is the bundled sample
     bool showingSample_ = false;  ///< the scene on screen is the bundled sample (saved copies go to $HOME)
@@ -158,6 +197,7 @@ private:
     QAction* openAction_ = nullptr;
     QAction* openFolderAction_ = nullptr;
     QAction* saveAsAction_ = nullptr;
+    QAction* exportLabelsAction_ = nullptr;
     QAction* screenshotAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* resetCameraAction_ = nullptr;

@@ -22,10 +22,10 @@
 #include <vtkProperty.h>
 
 #include <cmath>
-#include <numeric>
-#include <random>
 #include <cstring>
 #include <limits>
+#include <numeric>
+#include <random>
 
 // vtk_glew.h cannot be mixed with Qt's GL headers; the few enums paintGL passes to VTK's state
 // wrappers are fixed by the OpenGL specification.
@@ -151,7 +151,8 @@ PointCloudViewport::PointCloudViewport(QWidget* parent) : QOpenGLWidget(parent) 
     connect(lodRestore_, &QTimer::timeout, this, [this] { showLod(false); });
     auto interaction = makeCallback(this);
     interaction->SetCallback([](vtkObject*, unsigned long event, void* clientData, void*) {
-        static_cast<PointCloudViewport*>(clientData)->setInteracting(event == vtkCommand::StartInteractionEvent);
+        static_cast<PointCloudViewport*>(clientData)
+            ->setInteracting(event == vtkCommand::StartInteractionEvent);
     });
     interactionTags_[0] = style->AddObserver(vtkCommand::StartInteractionEvent, interaction);
     interactionTags_[1] = style->AddObserver(vtkCommand::EndInteractionEvent, interaction);
@@ -200,6 +201,15 @@ void PointCloudViewport::setScene(std::shared_ptr<const Scene> scene) {
     lodRestore_->stop();
     showLod(false);
     setStandardView(StandardView::Iso);
+}
+
+void PointCloudViewport::replaceSceneKeepingView(std::shared_ptr<const Scene> scene) {
+    if (!scene_ || !scene || scene->positions != scene_->positions) {
+        setScene(std::move(scene));
+        return;
+    }
+    // The VTK arrays hold copies of the positions and colours, so nothing has to be uploaded again.
+    scene_ = std::move(scene);
 }
 
 void PointCloudViewport::buildLod() {

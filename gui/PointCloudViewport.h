@@ -39,6 +39,9 @@ public:
 
     /// Shows the scene's points (all grey until setColors) and frames them in the iso view.
     void setScene(std::shared_ptr<const Scene> scene);
+    /// Swaps in an edited copy of the current scene with the same positions (an attribute was added):
+    /// geometry, level of detail, colours and camera stay. Other positions fall back to setScene().
+    void replaceSceneKeepingView(std::shared_ptr<const Scene> scene);
     const std::shared_ptr<const Scene>& scene() const { return scene_; }
     /// One r, g, b triple per point (3 × pointCount() bytes); ignored if the size does not match.
     void setColors(const std::vector<std::uint8_t>& rgb);

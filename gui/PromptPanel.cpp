@@ -39,11 +39,6 @@ constexpr int kEncodeChannel = 2;
 constexpr int kQueryChannel = 3;
 constexpr int kThresholdSteps = 100;
 
-// Prompt k is drawn in the label palette colour of id k + 1 (id 0 would be the grey of "unknown").
-Rgb8 promptColor(int k) {
-    return labelColor(k + 1);
-}
-
 QIcon swatch(const Rgb8& c) {
     QPixmap pixmap(14, 14);
     pixmap.fill(QColor(c[0], c[1], c[2]));
@@ -56,7 +51,13 @@ QString escaped(const QString& text) {
 
 }  // namespace
 
-PromptPanel::PromptPanel(MainWindow* window) : QWidget(window), window_(window), worker_(new CoreWorker(this)) {
+Rgb8 PromptPanel::promptColor(int k) {
+    // The label palette colour of id k + 1: id 0 would be the grey of "unknown".
+    return labelColor(k + 1);
+}
+
+PromptPanel::PromptPanel(MainWindow* window)
+    : QWidget(window), window_(window), worker_(new CoreWorker(this)) {
     setObjectName("promptPanel");
     buildControls();
     connect(worker_, &CoreWorker::taskFinished, this, &PromptPanel::onTaskFinished);
@@ -76,10 +77,12 @@ PromptPanel::PromptPanel(MainWindow* window) : QWidget(window), window_(window),
         worker_->cancelChannel(kQueryChannel);
         encodedScene_.reset();
         segmentation_.reset();
+        replacedScene_.reset();
         pending_ = Query::None;
         status_->clear();
         refreshButtons();
     });
+    connect(window_, &MainWindow::sceneReplaced, this, &PromptPanel::onSceneReplaced);
     reloadModel();
 }
 
@@ -138,7 +141,8 @@ void PromptPanel::buildControls() {
     QStringList defaults;
     for (const std::string& t : defaultPromptTemplates()) defaults << QString::fromStdString(t);
     templatesEdit_->setPlainText(defaults.join('\n'));
-    templatesEdit_->setToolTip(tr("One template per line with {} where the prompt goes; empty: the defaults"));
+    templatesEdit_->setToolTip(
+        tr("One template per line with {} where the prompt goes; empty: the defaults"));
     templatesEdit_->setFixedHeight(60);
     form->addRow(tr("Templates"), templatesEdit_);
     auto* thresholdRow = new QHBoxLayout;
@@ -147,8 +151,9 @@ void PromptPanel::buildControls() {
     threshold_->setRange(0, kThresholdSteps);
     threshold_->setToolTip(tr("Points whose best prompt has a lower probability are labelled unknown"));
     thresholdValue_ = new QLabel("0.00", promptBox);
-    connect(threshold_, &QSlider::valueChanged, this,
-            [this](int v) { thresholdValue_->setText(QString::number(double(v) / kThresholdSteps, 'f', 2)); });
+    connect(threshold_, &QSlider::valueChanged, this, [this](int v) {
+        thresholdValue_->setText(QString::number(double(v) / kThresholdSteps, 'f', 2));
+    });
     thresholdRow->addWidget(threshold_, 1);
     thresholdRow->addWidget(thresholdValue_);
     form->addRow(tr("Unknown below"), thresholdRow);
@@ -164,11 +169,18 @@ void PromptPanel::buildControls() {
     connect(heatmapButton_, &QPushButton::clicked, this, &PromptPanel::heatmap);
     confidenceButton_ = new QPushButton(tr("Confidence"), this);
     confidenceButton_->setObjectName("confidenceButton");
-    confidenceButton_->setToolTip(tr("Probability of the winning prompt at every point of the last segmentation"));
+    confidenceButton_->setToolTip(
+        tr("Probability of the winning prompt at every point of the last segmentation"));
     connect(confidenceButton_, &QPushButton::clicked, this, &PromptPanel::showConfidence);
+    exportLabelsButton_ = new QPushButton(tr("Export Labels…"), this);
+    exportLabelsButton_->setObjectName("exportLabelsButton");
+    exportLabelsButton_->setToolTip(
+        tr("Write the stored labels alone (text, SemanticKITTI, ScanNet ids, PLY)"));
+    connect(exportLabelsButton_, &QPushButton::clicked, window_, &MainWindow::exportLabels);
     actions->addWidget(segmentButton_);
     actions->addWidget(heatmapButton_);
     actions->addWidget(confidenceButton_);
+    actions->addWidget(exportLabelsButton_);
     layout->addLayout(actions);
 
     auto* progressRow = new QHBoxLayout;
@@ -256,12 +268,36 @@ void PromptPanel::refreshButtons() {
     const int count = static_cast<int>(prompts().size());
     segmentButton_->setEnabled(ready && count > 0);
     heatmapButton_->setEnabled(ready && (count == 1 || classList_->currentItem()));
-    confidenceButton_->setEnabled(segmentation_ && segmentation_->scene == window_->scene());
+    const auto scene = window_->scene();
+    confidenceButton_->setEnabled(scene && colorModeAvailable(*scene, {ColorMode::Scalar, "confidence"}));
+    exportLabelsButton_->setEnabled(scene && colorModeAvailable(*scene, {ColorMode::Labels, {}}));
+}
+
+QString PromptPanel::statusText() const {
+    return status_->text();
+}
+
+bool PromptPanel::fitsShownScene(const std::shared_ptr<const Scene>& scene) const {
+    return scene && (scene == window_->scene() || scene == replacedScene_.lock());
+}
+
+void PromptPanel::onSceneReplaced(std::shared_ptr<const Scene> previous) {
+    // The copy has the same positions: the engine's encoded features and the last labels still fit it.
+    replacedScene_ = previous;
+    const auto scene = window_->scene();
+    if (encodedScene_ == previous) encodedScene_ = scene;
+    if (segmentation_ && segmentation_->scene == previous) {
+        auto rebased = std::make_shared<PromptSegmentation>(*segmentation_);
+        rebased->scene = scene;
+        segmentation_ = std::move(rebased);
+    }
+    refreshButtons();
 }
 
 void PromptPanel::showModelHelp(const QString& error) {
     QString text;
-    if (!error.isEmpty()) text += "<p><b>" + tr("The models could not be loaded:") + "</b> " + escaped(error) + "</p>";
+    if (!error.isEmpty())
+        text += "<p><b>" + tr("The models could not be loaded:") + "</b> " + escaped(error) + "</p>";
     text += "<p>" + escaped(promptEngineHelp()) + "</p>";
     modelStatus_->setText(text);
     settingsButton_->setVisible(true);
@@ -297,14 +333,16 @@ void PromptPanel::cancel() {
 void PromptPanel::requestEncode() {
     auto scene = window_->scene();
     auto engine = engine_;
-    status_->setText(tr("Encoding the scene (%1 points)…").arg(QLocale().toString(qulonglong(scene->pointCount()))));
+    status_->setText(
+        tr("Encoding the scene (%1 points)…").arg(QLocale().toString(qulonglong(scene->pointCount()))));
     progress_->setValue(0);
     progress_->setVisible(true);
     cancelButton_->setVisible(true);
-    encodeJob_ = worker_->requestTask(kEncodeChannel, [engine, scene](const Progress& progress) -> std::shared_ptr<void> {
-        engine->encodeScene(*scene, progress);
-        return std::const_pointer_cast<Scene>(scene);
-    });
+    encodeJob_ = worker_->requestTask(kEncodeChannel,
+                                      [engine, scene](const Progress& progress) -> std::shared_ptr<void> {
+                                          engine->encodeScene(*scene, progress);
+                                          return std::const_pointer_cast<Scene>(scene);
+                                      });
 }
 
 void PromptPanel::segment() {
@@ -357,9 +395,10 @@ void PromptPanel::runPendingQuery() {
     } else if (pending_ == Query::Heatmap) {
         const std::string prompt = heatmapPrompt_.toStdString();
         status_->setText(tr("Heatmap of “%1”…").arg(heatmapPrompt_));
-        queryJob_ = worker_->requestTask(kQueryChannel, [engine, prompt, templ](const Progress&) -> std::shared_ptr<void> {
-            return std::make_shared<std::vector<float>>(engine->heatmap(prompt, templ));
-        });
+        queryJob_ = worker_->requestTask(
+            kQueryChannel, [engine, prompt, templ](const Progress&) -> std::shared_ptr<void> {
+                return std::make_shared<std::vector<float>>(engine->heatmap(prompt, templ));
+            });
     }
 }
 
@@ -381,8 +420,8 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
     }
     if (job == encodeJob_) {
         auto scene = std::static_pointer_cast<const Scene>(result);
-        if (scene != window_->scene()) return;  // a scene that is no longer shown
-        encodedScene_ = scene;
+        if (!fitsShownScene(scene)) return;  // a scene that is no longer shown
+        encodedScene_ = window_->scene();
         if (pending_ != Query::None) {
             runPendingQuery();
         } else {
@@ -398,9 +437,9 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
     pending_ = Query::None;
     if (query == Query::Segment) {
         auto segmentation = std::static_pointer_cast<const PromptSegmentation>(result);
-        if (segmentation->scene != window_->scene()) return;
+        if (!fitsShownScene(segmentation->scene)) return;
         segmentation_ = std::move(segmentation);
-        showSegmentation();
+        storeSegmentation();
         refreshButtons();
         emit segmentationShown();
     } else if (query == Query::Heatmap) {
@@ -426,39 +465,37 @@ void PromptPanel::onFailed(quint64 job, const QString& message) {
     emit queryFailed(message);
 }
 
-void PromptPanel::showSegmentation() {
-    const Scene& scene = *segmentation_->scene;
-    const auto& label = segmentation_->labels.label;
-    if (label.size() != scene.pointCount()) {
-        status_->setText(tr("The engine returned %1 labels for %2 points.").arg(label.size()).arg(scene.pointCount()));
+void PromptPanel::storeSegmentation() {
+    const auto segmentation = segmentation_;  // storing rebases segmentation_ onto the new scene
+    const std::size_t points = window_->scene() ? window_->scene()->pointCount() : 0;
+    const OpenVocabLabels& labels = segmentation->labels;
+    if (labels.label.size() != points || labels.confidence.size() != points) {
+        status_->setText(tr("The engine returned %1 labels and %2 confidences for %3 points.")
+                             .arg(labels.label.size())
+                             .arg(labels.confidence.size())
+                             .arg(points));
         return;
     }
-    const int classes = static_cast<int>(segmentation_->prompts.size());
-    std::vector<std::uint8_t> rgb(3 * label.size());
-    std::vector<std::uint64_t> counts(static_cast<std::size_t>(classes) + 1, 0);  // [0] = unknown
-    for (std::size_t i = 0; i < label.size(); ++i) {
-        const int k = label[i];
-        const bool known = k >= 0 && k < classes;
-        const Rgb8 c = known ? promptColor(k) : kNeutralGrey;
-        ++counts[known ? static_cast<std::size_t>(k) + 1 : 0];
-        rgb[3 * i] = c[0], rgb[3 * i + 1] = c[1], rgb[3 * i + 2] = c[2];
+    const int classes = static_cast<int>(segmentation->prompts.size());
+    std::vector<Rgb8> colors;
+    for (int k = 0; k < classes; ++k) colors.push_back(promptColor(k));
+    std::uint64_t unknown = 0;
+    for (std::int32_t k : labels.label) unknown += k >= 0 && k < classes ? 0 : 1;
+    // Stored in (a copy of) the scene: the label colour mode, the Legend and Save Scene As take it from
+    // there. The window swaps the copy in; onSceneReplaced() follows it.
+    if (!window_->storePromptLabels(segmentation->prompts, colors, labels.label, labels.confidence)) {
+        status_->setText(tr("The labels could not be stored in the scene."));
+        return;
     }
-    window_->viewport()->setColors(rgb);
-    std::vector<LegendClass> rows;
-    if (counts[0] > 0) rows.push_back({-1, "unknown", kNeutralGrey, counts[0]});
-    for (int k = 0; k < classes; ++k)
-        if (counts[std::size_t(k) + 1] > 0)
-            rows.push_back({k, segmentation_->prompts[k].toStdString(), promptColor(k), counts[std::size_t(k) + 1]});
-    window_->legendPanel()->showClasses(tr("Prompts"), rows);
-    status_->setText(tr("%1 points labelled with %2 prompts; %3 unknown")
-                         .arg(QLocale().toString(qulonglong(label.size())))
+    status_->setText(tr("%1 points labelled with %2 prompts; %3 unknown. Stored as the scene's “label” and "
+                        "“confidence” (not saved yet).")
+                         .arg(QLocale().toString(qulonglong(labels.label.size())))
                          .arg(classes)
-                         .arg(QLocale().toString(qulonglong(counts[0]))));
+                         .arg(QLocale().toString(qulonglong(unknown))));
 }
 
 void PromptPanel::showConfidence() {
-    if (!segmentation_ || segmentation_->scene != window_->scene()) return;
-    showScalarLayer(segmentation_->labels.confidence, tr("Confidence"));
+    window_->chooseColorSpec({ColorMode::Scalar, "confidence"});
 }
 
 void PromptPanel::showScalarLayer(const std::vector<float>& values, const QString& title) {
@@ -475,7 +512,8 @@ void PromptPanel::showScalarLayer(const std::vector<float>& values, const QStrin
     std::vector<std::uint8_t> rgb(3 * values.size());
     const double range = hi - lo;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const Rgb8 c = std::isfinite(values[i]) ? viridis(range > 0 ? (values[i] - lo) / range : 0.5) : kNeutralGrey;
+        const Rgb8 c =
+            std::isfinite(values[i]) ? viridis(range > 0 ? (values[i] - lo) / range : 0.5) : kNeutralGrey;
         rgb[3 * i] = c[0], rgb[3 * i + 1] = c[1], rgb[3 * i + 2] = c[2];
     }
     window_->viewport()->setColors(rgb);

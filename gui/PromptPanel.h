@@ -3,11 +3,14 @@
 // user types prompts (or fills them from a class set), picks templates and an unknown threshold, and
 // presses Segment (every point gets the best prompt or "unknown") or Heatmap (similarity of every point
 // to one prompt). Loading the models, encoding the scene and answering queries run as CoreWorker tasks
-// (progress, cancel) on the panel's own worker; results are drawn as a colour layer with the prompt
-// names (or a colour bar) in the Legend. Without a configured or loadable model the panel says how to
-// provide one and offers the settings dialog.
+// (progress, cancel) on the panel's own worker. A segmentation is stored in the scene as its "label"
+// (prompt k → id k, unknown -1) and "confidence" attributes (MainWindow::storePromptLabels, copy on
+// write), so the label colour mode and the Legend show it under the prompt names and colours, Save Scene
+// As keeps it and Export Labels writes it; a heatmap is only a colour layer with a colour bar. Without a
+// configured or loadable model the panel says how to provide one and offers the settings dialog.
 
 #include "core/model/engine/OpenVocabSession.h"
+#include "gui/ColorModes.h"
 #include "gui/CoreWorker.h"
 #include "gui/PromptEngine.h"
 
@@ -61,6 +64,12 @@ public:
     QPushButton* settingsButton() const { return settingsButton_; }
     QPushButton* segmentButton() const { return segmentButton_; }
     QPushButton* heatmapButton() const { return heatmapButton_; }
+    QPushButton* confidenceButton() const { return confidenceButton_; }
+    QPushButton* exportLabelsButton() const { return exportLabelsButton_; }
+    /// The status line under the buttons.
+    QString statusText() const;
+    /// Colour of prompt k in the class list, the viewport and the Legend.
+    static Rgb8 promptColor(int k);
     /// Names shown in the class list, in prompt order.
     QStringList classListNames() const;
     std::shared_ptr<const PromptSegmentation> segmentation() const { return segmentation_; }
@@ -73,7 +82,7 @@ public slots:
     void segment();
     /// Heatmap of the selected prompt (or the only one).
     void heatmap();
-    /// Shows the last segmentation's confidence as a scalar layer.
+    /// Shows the stored confidence (of the last segmentation) in the scalar colour mode.
     void showConfidence();
     void cancel();
 
@@ -94,7 +103,11 @@ private:
     void onTaskFinished(quint64 job, std::shared_ptr<void> result);
     void onFailed(quint64 job, const QString& message);
     void onProgress(quint64 job, double fraction);
-    void showSegmentation();
+    void storeSegmentation();
+    void onSceneReplaced(std::shared_ptr<const Scene> previous);
+    /// True when scene is the window's scene or the copy it last replaced (same positions, so encoded
+    /// features and labels computed on it still fit); rebase such results onto window_->scene().
+    bool fitsShownScene(const std::shared_ptr<const Scene>& scene) const;
     void showScalarLayer(const std::vector<float>& values, const QString& title);
 
     enum class Query { None, Segment, Heatmap };
@@ -104,6 +117,7 @@ private:
     std::shared_ptr<PromptEngine> engine_;
     std::shared_ptr<const Scene> encodedScene_;
     std::shared_ptr<const PromptSegmentation> segmentation_;
+    std::weak_ptr<const Scene> replacedScene_;  ///< the scene the last replaceScene() swapped out
     Query pending_ = Query::None;
     QString heatmapPrompt_;
     quint64 loadJob_ = 0, encodeJob_ = 0, queryJob_ = 0;
@@ -120,6 +134,7 @@ private:
     QPushButton* segmentButton_ = nullptr;
     QPushButton* heatmapButton_ = nullptr;
     QPushButton* confidenceButton_ = nullptr;
+    QPushButton* exportLabelsButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QLabel* status_ = nullptr;

@@ -139,6 +139,7 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
     MainWindow::Options windowOptions;
     windowOptions.persistSettings = !scripted;
     windowOptions.errorDialogs = !scripted;
+    windowOptions.confirmDiscard = !scripted;
     MainWindow window(windowOptions);
     if (view) window.setColorSpec(*view);
     TokenizationPanel* panel = window.tokenizationPanel();

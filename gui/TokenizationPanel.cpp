@@ -3,6 +3,7 @@
 #include "core/common/Log.h"
 #include "gui/AnchorOverlay.h"
 #include "gui/AnchorSpheres.h"
+#include "gui/LegendPanel.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
@@ -57,7 +58,8 @@ TokenizationPanel::TokenizationPanel(MainWindow* window)
     anchors_ = std::make_unique<AnchorOverlay>(window_->viewport());
     spheres_ = std::make_unique<AnchorSpheres>(window_->viewport());
     if (window_->options().persistSettings) {
-        const qulonglong stored = QSettings().value(kAutoLimitKey, qulonglong(kDefaultAutoComputeLimit)).toULongLong();
+        const qulonglong stored =
+            QSettings().value(kAutoLimitKey, qulonglong(kDefaultAutoComputeLimit)).toULongLong();
         autoComputeLimit_ = static_cast<std::size_t>(stored);
     }
     debounce_->setSingleShot(true);
@@ -67,6 +69,7 @@ TokenizationPanel::TokenizationPanel(MainWindow* window)
     buildControls();
 
     connect(window_, &MainWindow::sceneShown, this, &TokenizationPanel::onSceneShown);
+    connect(window_, &MainWindow::sceneReplaced, this, &TokenizationPanel::onSceneReplaced);
     // A colour mode picked in the toolbar or menu takes the viewport back from the panel's colouring.
     connect(window_, &MainWindow::colorSpecChosen, this, [this] {
         if (coloring_ == Coloring::Scene) return;
@@ -250,9 +253,8 @@ void TokenizationPanel::buildControls() {
     autoLimit_->setToolTip(
         tr("Larger scenes are not tokenized on load or when a parameter changes; press Compute"));
     autoLimit_->setValue(static_cast<int>(autoComputeLimit_ / 1'000'000));
-    connect(autoLimit_, &QSpinBox::valueChanged, this, [this](int millions) {
-        setAutoComputeLimit(static_cast<std::size_t>(millions) * 1'000'000);
-    });
+    connect(autoLimit_, &QSpinBox::valueChanged, this,
+            [this](int millions) { setAutoComputeLimit(static_cast<std::size_t>(millions) * 1'000'000); });
     computeRow->addWidget(autoLimit_, 1);
     stats->addRow(computeRow);
     progress_ = new QProgressBar(statsBox);
@@ -384,6 +386,22 @@ void TokenizationPanel::onSceneShown() {
         showComputeHint();
 }
 
+void TokenizationPanel::onSceneReplaced(std::shared_ptr<const Scene> previous) {
+    const auto scene = window_->scene();
+    // Through the queue: the pipeline is only touched on the worker thread, and jobs queued before this
+    // one still finish on the scene they started with.
+    worker_->replaceScene(scene);
+    if (outcome_ && outcome_->scene == previous) {
+        // Same positions, so anchors, patches and the point-to-patch map still describe the new scene.
+        auto rebased = std::make_shared<TokenizationOutcome>(*outcome_);
+        rebased->scene = scene;
+        outcome_ = std::move(rebased);
+    }
+    // Refresh from the cache (superpoints, anchors and patches are kept; the statistics then say so) and
+    // re-evaluate with the new labels. Results still in flight for the previous scene are superseded.
+    if (autoComputes()) recompute();
+}
+
 void TokenizationPanel::onProgress(quint64 job, double fraction) {
     if (job == worker_->latestJob()) progress_->setValue(static_cast<int>(std::lround(fraction * 100)));
 }
@@ -454,6 +472,28 @@ void TokenizationPanel::applyLayers() {
     spheres_->setSpheres(r.patches ? r.patches->centrePositions : std::vector<Eigen::Vector3f>{},
                          r.patches ? r.patches->radius : 0.0);
     spheres_->setVisible(showSpheres_->isChecked());
+    showLayerLegend();
+}
+
+void TokenizationPanel::showLayerLegend() {
+    const TokenizationResult& r = outcome_->result;
+    const QLocale locale;
+    LegendPanel* legend = window_->legendPanel();
+    if (coloring_ == Coloring::Superpoints && r.superpoints) {
+        legend->showNote(tr("Superpoints"),
+                         tr("superpoints: %1 (distinct colours)%2")
+                             .arg(locale.toString(static_cast<qulonglong>(r.superpoints->count)),
+                                  r.superpoints->fromDataset ? tr(", from the dataset") : QString()));
+    } else if (coloring_ == Coloring::Patches && r.patches) {
+        std::size_t covered = 0;
+        for (std::int32_t p : outcome_->patchOfPoint) covered += p >= 0 ? 1 : 0;
+        legend->showNote(
+            tr("Patches"),
+            tr("patches: %1 of up to %2 points (distinct colours); %3 points in no patch (dark grey)")
+                .arg(locale.toString(static_cast<qulonglong>(r.patches->count)))
+                .arg(r.patches->groupSize)
+                .arg(locale.toString(static_cast<qulonglong>(outcome_->patchOfPoint.size() - covered))));
+    }
 }
 
 }  // namespace s4::gui

@@ -2,7 +2,9 @@
 // The "Tokenization" dock: parameters of the S4Token pipeline (tokenizer, RPN, γ and its exponent
 // convention, N, M, α, ρ, seed), live recompute on the CoreWorker (debounced while a control moves),
 // statistics of the result, and the layers it draws in the viewport: superpoint or patch colouring and
-// anchor glyphs.
+// anchor glyphs (the Legend then says which layer is shown). When the window swaps in an edited copy of
+// the scene (prompt labels stored), the worker keeps its cached stages and the result is refreshed from
+// them.
 
 #include "core/pipeline/TokenizationPipeline.h"
 #include "gui/CoreWorker.h"
@@ -84,6 +86,8 @@ private:
     void scheduleRecompute();
     void showComputeHint();
     void onSceneShown();
+    void onSceneReplaced(std::shared_ptr<const Scene> previous);
+    void showLayerLegend();
     void onFinished(quint64 job, std::shared_ptr<const TokenizationOutcome> outcome);
     void onFailed(quint64 job, const QString& message);
     void onProgress(quint64 job, double fraction);

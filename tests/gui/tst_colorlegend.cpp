@@ -27,7 +27,8 @@ std::shared_ptr<Scene> labelledScene(const std::string& path, const std::vector<
     auto scene = std::make_shared<Scene>();
     scene->source.path = path;
     scene->source.format = "ply-binary-le";
-    for (std::size_t i = 0; i < labels.size(); ++i) scene->positions.emplace_back(float(i), 0.f, float(i) / 2);
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        scene->positions.emplace_back(float(i), 0.f, float(i) / 2);
     AttributeArray& label = scene->add(attr::kLabel, ScalarType::Int32, 1);
     for (std::size_t i = 0; i < labels.size(); ++i) label.data<std::int32_t>()[i] = labels[i];
     return scene;
@@ -51,6 +52,39 @@ private slots:
         QCOMPARE(rows[1].count, std::uint64_t(10));
         for (const auto& row : rows) QVERIFY(row.color == labelColor(row.id));
         QVERIFY(rows[0].color == kNeutralGrey);
+    }
+
+    void assignedLabelsUseTheToolsNamesAndColours() {
+        // Prompt ids: 0 "wall", 1 "floor"; -1 and the out-of-range 2 are both unknown.
+        AssignedLabelClasses prompts;
+        prompts.title = "Prompts";
+        prompts.names = {"wall", "floor"};
+        prompts.colors = {Rgb8{10, 20, 30}, Rgb8{200, 100, 0}};
+        auto scene = labelledScene("prompted.ply", {0, 1, -1, 1, 2, 0, 1});
+        const auto rgb = assignedLabelColors(*scene, prompts);
+        QCOMPARE(rgb.size(), std::size_t(21));
+        const Rgb8 expected[] = {prompts.colors[0], prompts.colors[1], kNeutralGrey,     prompts.colors[1],
+                                 kNeutralGrey,      prompts.colors[0], prompts.colors[1]};
+        for (std::size_t i = 0; i < 7; ++i)
+            QVERIFY2((Rgb8{rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]} == expected[i]),
+                     qPrintable(QString::number(i)));
+
+        const auto rows = assignedLabelLegend(scene->histogram(attr::kLabel), prompts);
+        QCOMPARE(rows.size(), std::size_t(3));
+        QCOMPARE(rows[0].name, std::string("unknown"));
+        QCOMPARE(rows[0].id, std::int64_t(-1));
+        QCOMPARE(rows[0].count, std::uint64_t(2));  // one -1 and one 2
+        QVERIFY(rows[0].color == kNeutralGrey);
+        QCOMPARE(rows[1].name, std::string("wall"));
+        QCOMPARE(rows[1].count, std::uint64_t(2));
+        QVERIFY(rows[1].color == prompts.colors[0]);
+        QCOMPARE(rows[2].name, std::string("floor"));
+        QCOMPARE(rows[2].count, std::uint64_t(3));
+
+        // A scene without labels is all unknown, not an error.
+        Scene bare;
+        bare.positions.resize(2);
+        QVERIFY((assignedLabelColors(bare, prompts) == std::vector<std::uint8_t>(6, 128)));
     }
 
     void labelRowsWithoutClassSetAreNumbered() {
@@ -140,7 +174,8 @@ private slots:
         window.show();
         QSignalSpy shown(&window, &MainWindow::sceneShown);
         window.setColorSpec({ColorMode::Labels, {}});
-        window.openFile(QString::fromStdString(test::sharedData("scannet/scene0000_00_vert_nyu40.ply").string()));
+        window.openFile(
+            QString::fromStdString(test::sharedData("scannet/scene0000_00_vert_nyu40.ply").string()));
         QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, kGenerousMs);
         QCOMPARE(window.colorSpec().mode, ColorMode::Labels);
         const QStringList names = window.legendPanel()->classNames();
