@@ -222,14 +222,15 @@ int labelCommand(const std::vector<std::string>& args) {
         const double segmentMs = msSince(start);
 
         const int unknownId = classSet.ignoreId >= 0 ? classSet.ignoreId : -1;
-        auto& label = scene.add(attr::kLabel, ScalarType::Int32, 1);
-        auto& confidence = scene.add("confidence", ScalarType::Float32, 1);
+        // Data pointers, not AttributeArray references: a second add() may move the first array.
+        std::int32_t* label = scene.add(attr::kLabel, ScalarType::Int32, 1).data<std::int32_t>();
+        float* confidence = scene.add("confidence", ScalarType::Float32, 1).data<float>();
         std::map<int, std::size_t> counts;
         for (std::size_t i = 0; i < scene.pointCount(); ++i) {
             const int index = result.label[i];
             const int id = index >= 0 ? classSet.classes[std::size_t(index)].id : unknownId;
-            label.data<std::int32_t>()[i] = id;
-            confidence.data<float>()[i] = result.confidence[i];
+            label[i] = id;
+            confidence[i] = result.confidence[i];
             ++counts[id];
         }
         writePly(scene, output);

@@ -41,7 +41,8 @@ public:
     /// The attribute with this name, or nullptr.
     AttributeArray* find(const std::string& name);
     const AttributeArray* find(const std::string& name) const;
-    /// Adds (or replaces) an attribute sized to pointCount(), zero-filled.
+    /// Adds (or replaces) an attribute sized to pointCount(), zero-filled. May move the other
+    /// AttributeArray objects (references to them dangle); their data() pointers stay valid.
     AttributeArray& add(const std::string& name, ScalarType type, int components);
     bool remove(const std::string& name);
     const std::vector<AttributeArray>& attributes() const { return attributes_; }
