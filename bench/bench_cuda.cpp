@@ -12,6 +12,8 @@
 #include "core/tokenize/PatchGrouping.h"
 #include "core/tokenize/WeightedFarthestPointSampler.h"
 
+#include "bench/BenchTiming.h"
+
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -66,23 +68,8 @@ const Case& theCase() {
     return c;
 }
 
-std::map<std::string, double>& seconds() {
-    static std::map<std::string, double> s;
-    return s;
-}
-
-template <typename Fn>
-void timed(benchmark::State& state, const std::string& key, Fn&& fn) {
-    double total = 0.0;
-    for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        fn();
-        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        state.SetIterationTime(dt);
-        total += dt;
-    }
-    seconds()[key] = total / static_cast<double>(state.iterations());
-}
+using s4::bench::seconds;
+using s4::bench::timed;
 
 bool gpuReady(benchmark::State& state) {
     if (s4::cuda::available()) return true;

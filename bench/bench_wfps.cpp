@@ -8,6 +8,8 @@
 #include "core/io/SceneReader.h"
 #include "core/tokenize/WeightedFarthestPointSampler.h"
 
+#include "bench/BenchTiming.h"
+
 #include <benchmark/benchmark.h>
 #include <open3d/geometry/PointCloud.h>
 
@@ -78,23 +80,8 @@ const Case* scannetCase() {
     return c.get();
 }
 
-std::map<std::string, double>& seconds() {
-    static std::map<std::string, double> s;
-    return s;
-}
-
-template <typename Fn>
-void timed(benchmark::State& state, const std::string& key, Fn&& fn) {
-    double total = 0.0;
-    for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        fn();
-        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        state.SetIterationTime(dt);
-        total += dt;
-    }
-    seconds()[key] = total / static_cast<double>(state.iterations());
-}
+using s4::bench::seconds;
+using s4::bench::timed;
 
 const Case* caseFor(int which) { return which == 0 ? &uniformCase() : scannetCase(); }
 const char* caseName(int which) { return which == 0 ? "uniform1M" : "scannet"; }

@@ -2,15 +2,13 @@
 
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
+#include "gui/VtkPointArrays.h"
 
 #include <vtkCellArray.h>
-#include <vtkFloatArray.h>
-#include <vtkIdTypeArray.h>
 #include <vtkPoints.h>
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 
-#include <cstring>
 
 namespace s4::gui {
 
@@ -36,28 +34,9 @@ AnchorOverlay::~AnchorOverlay() {
 }
 
 void AnchorOverlay::setAnchors(const std::vector<Eigen::Vector3f>& positions) {
-    const auto n = static_cast<vtkIdType>(positions.size());
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToFloat();
-    points->SetNumberOfPoints(n);
-    if (n > 0) {
-        static_assert(sizeof(Eigen::Vector3f) == 3 * sizeof(float), "positions must be packed xyz");
-        auto* coords = vtkFloatArray::SafeDownCast(points->GetData());
-        std::memcpy(coords->GetPointer(0), positions.data(), positions.size() * sizeof(Eigen::Vector3f));
-    }
-    vtkNew<vtkIdTypeArray> offsets, connectivity;
-    offsets->SetNumberOfValues(n + 1);
-    connectivity->SetNumberOfValues(n);
-    for (vtkIdType i = 0; i < n; ++i) {
-        offsets->SetValue(i, i);
-        connectivity->SetValue(i, i);
-    }
-    offsets->SetValue(n, n);
-    vtkNew<vtkCellArray> verts;
-    verts->SetData(offsets, connectivity);
     polyData_->Initialize();
-    polyData_->SetPoints(points);
-    polyData_->SetVerts(verts);
+    polyData_->SetPoints(packedPoints(positions));
+    polyData_->SetVerts(vertexCells(static_cast<vtkIdType>(positions.size())));
     polyData_->Modified();
     count_ = positions.size();
     refresh();

@@ -2,12 +2,11 @@
 
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
+#include "gui/VtkPointArrays.h"
 
-#include <vtkFloatArray.h>
 #include <vtkPoints.h>
 #include <vtkProperty.h>
 
-#include <cstring>
 
 namespace s4::gui {
 
@@ -39,17 +38,8 @@ AnchorSpheres::~AnchorSpheres() {
 }
 
 void AnchorSpheres::setSpheres(const std::vector<Eigen::Vector3f>& centres, double radius) {
-    const auto n = static_cast<vtkIdType>(centres.size());
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToFloat();
-    points->SetNumberOfPoints(n);
-    if (n > 0) {
-        static_assert(sizeof(Eigen::Vector3f) == 3 * sizeof(float), "positions must be packed xyz");
-        auto* coords = vtkFloatArray::SafeDownCast(points->GetData());
-        std::memcpy(coords->GetPointer(0), centres.data(), centres.size() * sizeof(Eigen::Vector3f));
-    }
     centres_->Initialize();
-    centres_->SetPoints(points);  // the glyph mapper needs points only, no cells
+    centres_->SetPoints(packedPoints(centres));  // the glyph mapper needs points only, no cells
     centres_->Modified();
     count_ = centres.size();
     radius_ = radius;

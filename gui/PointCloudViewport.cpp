@@ -1,4 +1,5 @@
 #include "gui/PointCloudViewport.h"
+#include "gui/VtkPointArrays.h"
 
 #include "core/common/Log.h"
 
@@ -46,21 +47,6 @@ constexpr double kPickRadius = 6.0;
 constexpr int kLodRestoreMs = 250;
 // The subset is the same for every render of a scene (no flicker while rotating).
 constexpr std::uint64_t kLodSeed = 0x5eed;
-
-// One vertex cell per point, built directly as offset/connectivity arrays (no per-cell calls).
-vtkSmartPointer<vtkCellArray> vertexCells(vtkIdType n) {
-    vtkNew<vtkIdTypeArray> offsets, connectivity;
-    offsets->SetNumberOfValues(n + 1);
-    connectivity->SetNumberOfValues(n);
-    for (vtkIdType i = 0; i < n; ++i) {
-        offsets->SetValue(i, i);
-        connectivity->SetValue(i, i);
-    }
-    offsets->SetValue(n, n);
-    auto verts = vtkSmartPointer<vtkCellArray>::New();
-    verts->SetData(offsets, connectivity);
-    return verts;
-}
 
 template <class F>
 vtkSmartPointer<vtkCallbackCommand> makeCallback(F* self) {
@@ -179,16 +165,8 @@ void PointCloudViewport::setScene(std::shared_ptr<const Scene> scene) {
     scene_ = std::move(scene);
     const std::size_t n = scene_ ? scene_->pointCount() : 0;
 
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToFloat();
-    points->SetNumberOfPoints(static_cast<vtkIdType>(n));
-    if (n > 0) {
-        static_assert(sizeof(Eigen::Vector3f) == 3 * sizeof(float), "positions must be packed xyz");
-        auto* coords = vtkFloatArray::SafeDownCast(points->GetData());
-        std::memcpy(coords->GetPointer(0), scene_->positions.data(), n * sizeof(Eigen::Vector3f));
-    }
     polyData_->Initialize();
-    polyData_->SetPoints(points);
+    polyData_->SetPoints(packedPoints(scene_ ? scene_->positions : std::vector<Eigen::Vector3f>{}));
     polyData_->SetVerts(vertexCells(static_cast<vtkIdType>(n)));
     colors_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
     colors_->SetName("colors");

@@ -16,16 +16,8 @@ using namespace s4;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-Run studio(const QStringList& args) {
-    const test::StudioRun r = test::runStudio(args);
-    return {r.code, r.out.toStdString(), r.err.toStdString()};
-}
+using Run = test::StudioText;
+Run studio(const QStringList& args) { return test::runStudioText(args); }
 
 /// Three labelled boxes' worth of planes: a floor (label 1), a wall (2) and a table top (3).
 fs::path writeRoom(const fs::path& dir) {

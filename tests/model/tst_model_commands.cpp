@@ -27,16 +27,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-Run studio(const QStringList& args) {
-    const test::StudioRun r = test::runStudio(args);
-    return {r.code, r.out.toStdString(), r.err.toStdString()};
-}
+using Run = test::StudioText;
+Run studio(const QStringList& args) { return test::runStudioText(args); }
 
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 

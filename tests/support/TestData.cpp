@@ -35,6 +35,11 @@ StudioRun runStudio(const QStringList& args, int timeoutMs) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+StudioText runStudioText(const QStringList& args) {
+    const StudioRun r = runStudio(args);
+    return {r.code, r.out.toStdString(), r.err.toStdString()};
+}
+
 std::string readError(const std::filesystem::path& path, const ReadOptions& options) {
     try {
         readScene(path, options);

@@ -28,6 +28,13 @@ struct StudioRun {
 };
 /// Runs the built s4studio with args (logging to a temporary state folder, not the user's).
 StudioRun runStudio(const QStringList& args, int timeoutMs = 300000);
+/// The same run with stdout and stderr as UTF-8 std::strings (for JSON parsing and QVERIFY2 messages).
+struct StudioText {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+StudioText runStudioText(const QStringList& args);
 
 /// The message of the s4::IoError that reading path throws, or "" if it reads.
 std::string readError(const std::filesystem::path& path, const ReadOptions& options = {});
