@@ -93,6 +93,33 @@ double energyOf(const WeightedGraph& g, const std::vector<float>& f, std::size_t
     return e;
 }
 
+/// A 120×120 4-connected grid (14,400 vertices: enough for several parallel flow graphs) whose values
+/// are blocks of 20×30 with levels 0..3 plus noise of amplitude 0.8.
+std::pair<WeightedGraph, std::vector<float>> noisyBlockGrid() {
+    const int w = 120;
+    WeightedGraph g;
+    g.vertexCount = std::size_t(w * w);
+    for (int y = 0; y < w; ++y)
+        for (int x = 0; x < w; ++x) {
+            const auto i = std::uint32_t(y * w + x);
+            if (x + 1 < w) {
+                g.edgeSource.push_back(i);
+                g.edgeTarget.push_back(i + 1);
+                g.edgeWeight.push_back(1.0f);
+            }
+            if (y + 1 < w) {
+                g.edgeSource.push_back(i);
+                g.edgeTarget.push_back(i + std::uint32_t(w));
+                g.edgeWeight.push_back(1.0f);
+            }
+        }
+    Noise noise(6);
+    std::vector<float> f(g.vertexCount);
+    for (int y = 0; y < w; ++y)
+        for (int x = 0; x < w; ++x) f[std::size_t(y * w + x)] = float(((x / 20) + 2 * (y / 30)) % 4) + noise(0.8f);
+    return {std::move(g), std::move(f)};
+}
+
 }  // namespace
 
 class TestCutPursuit : public QObject {
@@ -213,29 +240,7 @@ private slots:
     }
 
     void resultDoesNotDependOnThreadCount() {
-        // 120×120 grid (14,400 vertices: enough for several parallel flow graphs), noisy blocks.
-        const int w = 120;
-        WeightedGraph g;
-        g.vertexCount = std::size_t(w * w);
-        for (int y = 0; y < w; ++y)
-            for (int x = 0; x < w; ++x) {
-                const auto i = std::uint32_t(y * w + x);
-                if (x + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + 1);
-                    g.edgeWeight.push_back(1.0f);
-                }
-                if (y + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + std::uint32_t(w));
-                    g.edgeWeight.push_back(1.0f);
-                }
-            }
-        Noise noise(6);
-        std::vector<float> f(g.vertexCount);
-        for (int y = 0; y < w; ++y)
-            for (int x = 0; x < w; ++x)
-                f[std::size_t(y * w + x)] = float(((x / 20) + 2 * (y / 30)) % 4) + noise(0.8f);
+        const auto [g, f] = noisyBlockGrid();
         CutPursuitParams params;
         params.regularization = 1.0;
         params.threads = 1;
@@ -355,28 +360,7 @@ private slots:
         // The noisy 120×120 grid of resultDoesNotDependOnThreadCount from blocks of 500 vertices, solved in
         // batches of about 500: one thread and three give the same result, the trace never increases and
         // ends at the energy of the returned partition, and every component is connected.
-        const int w = 120;
-        WeightedGraph g;
-        g.vertexCount = std::size_t(w * w);
-        for (int y = 0; y < w; ++y)
-            for (int x = 0; x < w; ++x) {
-                const auto i = std::uint32_t(y * w + x);
-                if (x + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + 1);
-                    g.edgeWeight.push_back(1.0f);
-                }
-                if (y + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + std::uint32_t(w));
-                    g.edgeWeight.push_back(1.0f);
-                }
-            }
-        Noise noise(6);
-        std::vector<float> f(g.vertexCount);
-        for (int y = 0; y < w; ++y)
-            for (int x = 0; x < w; ++x)
-                f[std::size_t(y * w + x)] = float(((x / 20) + 2 * (y / 30)) % 4) + noise(0.8f);
+        const auto [g, f] = noisyBlockGrid();
         CutPursuitParams params;
         params.regularization = 1.0;
         params.tolerance = 0.0;
