@@ -93,10 +93,8 @@ double energyOf(const WeightedGraph& g, const std::vector<float>& f, std::size_t
     return e;
 }
 
-/// A 120×120 4-connected grid (14,400 vertices: enough for several parallel flow graphs) whose values
-/// are blocks of 20×30 with levels 0..3 plus noise of amplitude 0.8.
-std::pair<WeightedGraph, std::vector<float>> noisyBlockGrid() {
-    const int w = 120;
+/// A w×w 4-connected grid, vertex y·w + x; horizontal edges weigh `horizontal`, vertical `vertical`.
+WeightedGraph gridGraph(int w, float horizontal, float vertical) {
     WeightedGraph g;
     g.vertexCount = std::size_t(w * w);
     for (int y = 0; y < w; ++y)
@@ -105,14 +103,36 @@ std::pair<WeightedGraph, std::vector<float>> noisyBlockGrid() {
             if (x + 1 < w) {
                 g.edgeSource.push_back(i);
                 g.edgeTarget.push_back(i + 1);
-                g.edgeWeight.push_back(1.0f);
+                g.edgeWeight.push_back(horizontal);
             }
             if (y + 1 < w) {
                 g.edgeSource.push_back(i);
                 g.edgeTarget.push_back(i + std::uint32_t(w));
-                g.edgeWeight.push_back(1.0f);
+                g.edgeWeight.push_back(vertical);
             }
         }
+    return g;
+}
+
+/// Three separate chains of 10, 20 and 30 vertices (0–9, 10–29, 30–59).
+WeightedGraph threeChains() {
+    WeightedGraph g;
+    g.vertexCount = 60;
+    const std::size_t starts[] = {0, 10, 30, 60};
+    for (int c = 0; c < 3; ++c)
+        for (std::size_t i = starts[c]; i + 1 < starts[c + 1]; ++i) {
+            g.edgeSource.push_back(std::uint32_t(i));
+            g.edgeTarget.push_back(std::uint32_t(i + 1));
+            g.edgeWeight.push_back(1.0f);
+        }
+    return g;
+}
+
+/// A 120×120 4-connected grid (14,400 vertices: enough for several parallel flow graphs) whose values
+/// are blocks of 20×30 with levels 0..3 plus noise of amplitude 0.8.
+std::pair<WeightedGraph, std::vector<float>> noisyBlockGrid() {
+    const int w = 120;
+    WeightedGraph g = gridGraph(w, 1.0f, 1.0f);
     Noise noise(6);
     std::vector<float> f(g.vertexCount);
     for (int y = 0; y < w; ++y)
@@ -187,22 +207,7 @@ private slots:
         // 30×30 grid, four overlapping rectangles of different values, heavy noise: a hard case where
         // the solver needs several iterations.
         const int w = 30;
-        WeightedGraph g;
-        g.vertexCount = std::size_t(w * w);
-        for (int y = 0; y < w; ++y)
-            for (int x = 0; x < w; ++x) {
-                const auto i = std::uint32_t(y * w + x);
-                if (x + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + 1);
-                    g.edgeWeight.push_back(1.0f);
-                }
-                if (y + 1 < w) {
-                    g.edgeSource.push_back(i);
-                    g.edgeTarget.push_back(i + std::uint32_t(w));
-                    g.edgeWeight.push_back(0.5f);
-                }
-            }
+        const WeightedGraph g = gridGraph(w, 1.0f, 0.5f);
         Noise noise(3);
         std::vector<float> f(std::size_t(w * w) * 2);
         for (int y = 0; y < w; ++y)
@@ -281,15 +286,8 @@ private slots:
     void hugeRegularizationKeepsConnectedComponents() {
         // Three separate chains (10, 20, 30 vertices), random features and node weights: with ρ = 1e9
         // no cut is worth it; each chain is one component valued at its weighted mean.
-        WeightedGraph g;
-        g.vertexCount = 60;
+        const WeightedGraph g = threeChains();
         const std::size_t starts[] = {0, 10, 30, 60};
-        for (int c = 0; c < 3; ++c)
-            for (std::size_t i = starts[c]; i + 1 < starts[c + 1]; ++i) {
-                g.edgeSource.push_back(std::uint32_t(i));
-                g.edgeTarget.push_back(std::uint32_t(i + 1));
-                g.edgeWeight.push_back(1.0f);
-            }
         Noise noise(5);
         std::vector<float> f(60), weights(60);
         for (std::size_t i = 0; i < 60; ++i) {
@@ -332,15 +330,8 @@ private slots:
             QCOMPARE(r.component, truth);
             QVERIFY(r.converged);
         }
-        WeightedGraph g;
-        g.vertexCount = 60;
+        const WeightedGraph g = threeChains();
         const std::size_t starts[] = {0, 10, 30, 60};
-        for (int c = 0; c < 3; ++c)
-            for (std::size_t i = starts[c]; i + 1 < starts[c + 1]; ++i) {
-                g.edgeSource.push_back(std::uint32_t(i));
-                g.edgeTarget.push_back(std::uint32_t(i + 1));
-                g.edgeWeight.push_back(1.0f);
-            }
         Noise noise(5);
         std::vector<float> f(60), weights(60);
         for (std::size_t i = 0; i < 60; ++i) {
