@@ -6,7 +6,6 @@
 #include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cstring>
@@ -111,12 +110,8 @@ void put(std::string& s, std::size_t at, const void* v, std::size_t n) {
 class TestLas : public QObject {
     Q_OBJECT
 
-    QTemporaryDir dir_;
-    fs::path write(const std::string& name, const std::string& bytes) {
-        const fs::path p = fs::path(dir_.path().toStdString()) / name;
-        test::writeFile(p, bytes);
-        return p;
-    }
+    test::ScratchFolder dir_;
+    fs::path write(const std::string& name, const std::string& bytes) { return dir_.write(name, bytes); }
 
 private slots:
     void pointFormatsDecode_data() {

@@ -4,7 +4,6 @@
 #include "core/io/SceneReader.h"
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <bit>
@@ -58,12 +57,8 @@ std::string dict(const std::string& descr, bool fortran, const std::string& shap
 class TestNpy : public QObject {
     Q_OBJECT
 
-    QTemporaryDir dir_;
-    fs::path write(const std::string& name, const std::string& bytes) {
-        const fs::path p = fs::path(dir_.path().toStdString()) / name;
-        test::writeFile(p, bytes);
-        return p;
-    }
+    test::ScratchFolder dir_;
+    fs::path write(const std::string& name, const std::string& bytes) { return dir_.write(name, bytes); }
 
 private slots:
     void versionsAndDtypes_data() {

@@ -7,7 +7,6 @@
 #include "tests/support/TestData.h"
 
 #include <QFile>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <Eigen/Geometry>
@@ -106,13 +105,8 @@ const char* kTwoTriangles = "OFF\n6 2 0\n0 0 0\n1 0 0\n0 2 0\n10 0 0\n13 0 0\n10
 class TestOff : public QObject {
     Q_OBJECT
 
-    QTemporaryDir dir_;
-
-    fs::path write(const std::string& name, const std::string& bytes) {
-        const fs::path p = fs::path(dir_.path().toStdString()) / name;
-        test::writeFile(p, bytes);
-        return p;
-    }
+    test::ScratchFolder dir_;
+    fs::path write(const std::string& name, const std::string& bytes) { return dir_.write(name, bytes); }
 
     Scene read(const std::string& name, const std::string& bytes, std::size_t samples = 1000,
                std::uint64_t seed = 1) {

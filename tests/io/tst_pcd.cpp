@@ -10,7 +10,6 @@
 #include <open3d/geometry/PointCloud.h>
 #include <open3d/io/PointCloudIO.h>
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -45,12 +44,8 @@ std::vector<std::string> sharedPcdFiles() {
 class TestPcd : public QObject {
     Q_OBJECT
 
-    QTemporaryDir dir_;
-    fs::path write(const std::string& name, const std::string& bytes) {
-        const fs::path p = fs::path(dir_.path().toStdString()) / name;
-        test::writeFile(p, bytes);
-        return p;
-    }
+    test::ScratchFolder dir_;
+    fs::path write(const std::string& name, const std::string& bytes) { return dir_.write(name, bytes); }
     std::string errorOf(const std::string& name, const std::string& bytes) {
         return test::readError(write(name, bytes));
     }

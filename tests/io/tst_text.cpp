@@ -7,7 +7,6 @@
 #include "tests/support/TestData.h"
 
 #include <QFile>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -40,13 +39,8 @@ std::string notes(const Scene& s) {
 class TestText : public QObject {
     Q_OBJECT
 
-    QTemporaryDir dir_;
-
-    fs::path write(const std::string& name, const std::string& bytes) {
-        const fs::path p = fs::path(dir_.path().toStdString()) / fs::u8path(name);
-        test::writeFile(p, bytes);
-        return p;
-    }
+    test::ScratchFolder dir_;
+    fs::path write(const std::string& name, const std::string& bytes) { return dir_.write(name, bytes); }
 
     Scene read(const std::string& name, const std::string& bytes, const std::string& columns = "") {
         ReadOptions o;

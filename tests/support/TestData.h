@@ -4,6 +4,7 @@
 #include "core/io/SceneReader.h"
 
 #include <QString>
+#include <QTemporaryDir>
 #include <QStringList>
 
 #include <filesystem>
@@ -38,6 +39,18 @@ StudioText runStudioText(const QStringList& args);
 
 /// The message of the s4::IoError that reading path throws, or "" if it reads.
 std::string readError(const std::filesystem::path& path, const ReadOptions& options = {});
+
+/// A temporary folder for one test suite, removed with it; write() puts a file in it.
+class ScratchFolder {
+public:
+    bool isValid() const { return dir_.isValid(); }
+    QString path() const { return dir_.path(); }
+    /// Writes bytes to the file `name` (UTF-8) in the folder and returns its path.
+    std::filesystem::path write(const std::string& name, const std::string& bytes) const;
+
+private:
+    QTemporaryDir dir_;
+};
 
 /// Writes bytes to a file (creating folders), replacing it.
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
