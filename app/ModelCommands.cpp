@@ -33,7 +33,18 @@ struct ModelOptions {
     std::string model;
     std::string merges;
     std::string device = "cpu";
+    std::string precision = "auto";
     int threads = 0;
+
+    ComputeOptions compute() const {
+        ComputeOptions c;
+        c.device = parseComputeDevice(device);
+        c.precision = parseComputePrecision(precision);
+        c.threads = threads;
+        resolveComputePrecision(c.device, c.precision);  // fp16 on the CPU is refused before any loading
+        requireComputeDevice(c.device);
+        return c;
+    }
 };
 
 void addModelOptions(CLI::App& cli, ModelOptions& o) {
@@ -42,15 +53,19 @@ void addModelOptions(CLI::App& cli, ModelOptions& o) {
         ->required();
     cli.add_option("--merges", o.merges, "BPE merges for a .pt model (default: the file beside it)");
     cli.add_option("--device", o.device, "cpu or cuda")->default_val(o.device);
+    cli.add_option("--precision", o.precision,
+                   "CLIP number format: auto (fp16 on cuda, fp32 on cpu), fp32, fp16 (cuda only) or bf16")
+        ->default_val(o.precision);
     cli.add_option("--threads", o.threads, "CPU threads for LibTorch (0 = all cores)")->default_val(o.threads);
 }
 
 ClipEngine loadEngine(const ModelOptions& o) {
+    const ComputeOptions compute = o.compute();
     ClipEngineOptions options;
     options.mergesPath = o.merges;
-    options.device = parseComputeDevice(o.device);
-    options.threads = o.threads;
-    requireComputeDevice(options.device);
+    options.device = compute.device;
+    options.precision = compute.precision;
+    options.threads = compute.threads;
     return ClipEngine::load(o.model, options);
 }
 
@@ -185,9 +200,7 @@ OpenVocabSession openSession(const ModelOptions& m, const VocabularyOptions& v) 
     paths.clipModel = m.model;
     paths.mergesFile = m.merges;
     paths.tokenizerCheckpoint = v.tokenizer;
-    const ComputeDevice device = parseComputeDevice(m.device);
-    requireComputeDevice(device);
-    return OpenVocabSession(paths, device, m.threads);
+    return OpenVocabSession(paths, m.compute());
 }
 
 double msSince(std::chrono::steady_clock::time_point start) {

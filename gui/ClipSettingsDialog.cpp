@@ -89,6 +89,15 @@ ClipSettingsDialog::ClipSettingsDialog(QWidget* parent) : QDialog(parent) {
     device_->setToolTip(tr("CUDA needs a LibTorch built with CUDA; Debian's LibTorch is CPU only"));
     form->addRow(tr("Device"), device_);
 
+    precision_ = new QComboBox(this);
+    precision_->setObjectName("precisionCombo");
+    precision_->addItem(tr("Automatic (fp16 on CUDA, fp32 on CPU)"), "auto");
+    precision_->addItem(tr("fp32"), "fp32");
+    precision_->addItem(tr("fp16 (CUDA only)"), "fp16");
+    precision_->addItem(tr("bf16"), "bf16");
+    precision_->setToolTip(tr("Number format of the CLIP model; point features are always returned in fp32"));
+    form->addRow(tr("Precision"), precision_);
+
     threads_ = new QSpinBox(this);
     threads_->setObjectName("threadsSpin");
     threads_->setRange(0, 256);
@@ -108,6 +117,7 @@ void ClipSettingsDialog::setSettings(const PromptModelSettings& s) {
     merges_->setText(s.mergesFile);
     checkpoint_->setText(s.tokenizerCheckpoint);
     device_->setCurrentIndex(std::max(0, device_->findData(s.device)));
+    precision_->setCurrentIndex(std::max(0, precision_->findData(s.precision)));
     threads_->setValue(s.threads);
 }
 
@@ -117,6 +127,7 @@ PromptModelSettings ClipSettingsDialog::settings() const {
     s.mergesFile = merges_->text().trimmed();
     s.tokenizerCheckpoint = checkpoint_->text().trimmed();
     s.device = device_->currentData().toString();
+    s.precision = precision_->currentData().toString();
     s.threads = threads_->value();
     return s;
 }

@@ -32,6 +32,7 @@ public:
     QLineEdit* mergesEdit() const { return merges_; }
     QLineEdit* checkpointEdit() const { return checkpoint_; }
     QComboBox* deviceCombo() const { return device_; }
+    QComboBox* precisionCombo() const { return precision_; }
     QSpinBox* threadsSpin() const { return threads_; }
 
 private:
@@ -39,6 +40,7 @@ private:
     QLineEdit* merges_;
     QLineEdit* checkpoint_;
     QComboBox* device_;
+    QComboBox* precision_;
     QSpinBox* threads_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QSettings>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -35,6 +36,8 @@ PromptModelSettings PromptModelSettings::load(const QSettings& settings) {
     s.tokenizerCheckpoint = settings.value("openvocab/tokenizerCheckpoint").toString();
     s.device = settings.value("openvocab/device", "cpu").toString();
     if (s.device != "cpu" && s.device != "cuda") s.device = "cpu";
+    s.precision = settings.value("openvocab/precision", "auto").toString();
+    if (!QStringList{"auto", "fp32", "fp16", "bf16"}.contains(s.precision)) s.precision = "auto";
     s.threads = std::max(0, settings.value("openvocab/threads", 0).toInt());
     return s;
 }
@@ -44,6 +47,7 @@ void PromptModelSettings::save(QSettings& settings) const {
     settings.setValue("openvocab/mergesFile", mergesFile);
     settings.setValue("openvocab/tokenizerCheckpoint", tokenizerCheckpoint);
     settings.setValue("openvocab/device", device);
+    settings.setValue("openvocab/precision", precision);
     settings.setValue("openvocab/threads", threads);
 }
 
@@ -54,8 +58,11 @@ std::unique_ptr<PromptEngine> loadPromptEngine(const PromptModelSettings& settin
     paths.clipModel = settings.clipModel.toStdString();
     paths.mergesFile = settings.mergesFile.toStdString();
     paths.tokenizerCheckpoint = settings.tokenizerCheckpoint.toStdString();
-    const ComputeDevice device = settings.device == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
-    return std::make_unique<SessionEngine>(OpenVocabSession(paths, device, settings.threads));
+    ComputeOptions compute;
+    compute.device = settings.device == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+    compute.precision = parseComputePrecision(settings.precision.toStdString());
+    compute.threads = settings.threads;
+    return std::make_unique<SessionEngine>(OpenVocabSession(paths, compute));
 }
 
 QString promptEngineHelp() { return QString::fromStdString(OpenVocabSession::missingModelHelp()); }

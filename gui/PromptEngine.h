@@ -24,6 +24,7 @@ struct PromptModelSettings {
     QString mergesFile;           ///< BPE merges for a .pt (empty: beside it)
     QString tokenizerCheckpoint;  ///< S4Token tokenizer checkpoint
     QString device = "cpu";       ///< "cpu" or "cuda"
+    QString precision = "auto";   ///< "auto" (fp16 on CUDA, fp32 on the CPU), "fp32", "fp16" or "bf16"
     int threads = 0;              ///< LibTorch CPU threads; 0 = all cores
 
     /// Both models named (the engine checks that the files are usable).

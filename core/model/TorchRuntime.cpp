@@ -11,15 +11,51 @@
 
 namespace s4 {
 
+namespace {
+
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+}  // namespace
+
 ComputeDevice parseComputeDevice(const std::string& name) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string lower = lowerCase(name);
     if (lower == "cpu") return ComputeDevice::Cpu;
     if (lower == "cuda" || lower == "gpu") return ComputeDevice::Cuda;
     throw InvalidArgument("unknown device '" + name + "': use cpu or cuda");
 }
 
 std::string computeDeviceName(ComputeDevice device) { return device == ComputeDevice::Cuda ? "cuda" : "cpu"; }
+
+ComputePrecision parseComputePrecision(const std::string& name) {
+    const std::string lower = lowerCase(name);
+    if (lower == "auto") return ComputePrecision::Auto;
+    if (lower == "fp32" || lower == "float32" || lower == "float") return ComputePrecision::Float32;
+    if (lower == "fp16" || lower == "float16" || lower == "half") return ComputePrecision::Float16;
+    if (lower == "bf16" || lower == "bfloat16") return ComputePrecision::BFloat16;
+    throw InvalidArgument("unknown precision '" + name + "': use auto, fp32, fp16 or bf16");
+}
+
+std::string computePrecisionName(ComputePrecision precision) {
+    switch (precision) {
+    case ComputePrecision::Float32: return "fp32";
+    case ComputePrecision::Float16: return "fp16";
+    case ComputePrecision::BFloat16: return "bf16";
+    case ComputePrecision::Auto: break;
+    }
+    return "auto";
+}
+
+ComputePrecision resolveComputePrecision(ComputeDevice device, ComputePrecision precision) {
+    if (precision == ComputePrecision::Auto)
+        return device == ComputeDevice::Cuda ? ComputePrecision::Float16 : ComputePrecision::Float32;
+    if (precision == ComputePrecision::Float16 && device == ComputeDevice::Cpu)
+        throw InvalidArgument("--precision fp16 needs --device cuda: LibTorch's CPU kernels have no half-precision "
+                              "matrix product; on the CPU use bf16 or fp32");
+    return precision;
+}
 
 bool torchCudaAvailable() { return torch::cuda::is_available(); }
 

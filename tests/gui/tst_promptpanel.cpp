@@ -68,6 +68,8 @@ private slots:
         dialog.mergesEdit()->setText("/models/bpe_simple_vocab_16e6.txt");
         dialog.checkpointEdit()->setText("/models/s4token.ckpt");
         dialog.deviceCombo()->setCurrentIndex(dialog.deviceCombo()->findData("cuda"));
+        QCOMPARE(dialog.precisionCombo()->currentData().toString(), QString("auto"));  // the default
+        dialog.precisionCombo()->setCurrentIndex(dialog.precisionCombo()->findData("bf16"));
         dialog.threadsSpin()->setValue(3);
         dialog.save(store);
         store.sync();
@@ -80,6 +82,7 @@ private slots:
         QCOMPARE(second.mergesEdit()->text(), QString("/models/bpe_simple_vocab_16e6.txt"));
         QCOMPARE(second.checkpointEdit()->text(), QString("/models/s4token.ckpt"));
         QCOMPARE(second.deviceCombo()->currentData().toString(), QString("cuda"));
+        QCOMPARE(second.precisionCombo()->currentData().toString(), QString("bf16"));
         QCOMPARE(second.threadsSpin()->value(), 3);
         QVERIFY(second.settings() == dialog.settings());
         QVERIFY(second.settings().configured());
@@ -87,6 +90,8 @@ private slots:
         // An unknown device in the file falls back to the CPU instead of a value the combo lacks.
         reread.setValue("openvocab/device", "tpu");
         QCOMPARE(PromptModelSettings::load(reread).device, QString("cpu"));
+        reread.setValue("openvocab/precision", "fp8");
+        QCOMPARE(PromptModelSettings::load(reread).precision, QString("auto"));
     }
 
     void panelWithoutModelShowsHelpAndSettingsButton() {

@@ -473,6 +473,60 @@ private slots:
         QVERIFY(close(torch::tensor(field.cls), out.cls[0]));
     }
 
+    void reducedPrecisionAgreesWithFloat32() {
+        // The mixed-precision path that --device cuda takes (Θ in fp32, its tokens cast to the ViT's
+        // type, results back in fp32), run on the CPU in bfloat16 — fp16 has no CPU matrix product.
+        QCOMPARE(clip_->precision(), ComputePrecision::Float32);  // Auto on the CPU
+        ClipEngineOptions options;
+        options.precision = ComputePrecision::BFloat16;
+        const ClipEngine bf16 = ClipEngine::load(dir("clip"), options);
+        QCOMPARE(bf16.precision(), ComputePrecision::BFloat16);
+        QVERIFY(bf16.description().find("bf16") != std::string::npos);
+        options.precision = ComputePrecision::Float16;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, ClipEngine::load(dir("clip"), options));
+
+        const TinyCloud cloud = tinyCloud();
+        const Patches patches = tinyPatches(cloud, true);
+        const PointFeatureField full = PointCloudEncoder::load(checkpoint_, *clip_).encode(cloud.points, cloud.labels, patches);
+        const PointFeatureField half = PointCloudEncoder::load(checkpoint_, bf16).encode(cloud.points, cloud.labels, patches);
+        QCOMPARE(half.centreFeatures.size(), full.centreFeatures.size());
+        QCOMPARE(half.weights.weight, full.weights.weight);  // propagation is geometry, untouched
+        // Per row: bf16 keeps 8 mantissa bits (relative rounding 2^-9 per value), so two tiny transformer
+        // layers stay within a few per cent; the rows must differ (the ViT really ran in bf16) and point the
+        // same way.
+        const auto e = std::size_t(full.dim);
+        struct Agreement {
+            double cosine, relativeError;
+        };
+        auto compare = [&](const float* a, const float* b) {
+            double dot = 0, na = 0, nb = 0, diff = 0;
+            for (std::size_t d = 0; d < e; ++d) {
+                dot += double(a[d]) * b[d];
+                na += double(a[d]) * a[d];
+                nb += double(b[d]) * b[d];
+                diff += (double(a[d]) - b[d]) * (double(a[d]) - b[d]);
+            }
+            return Agreement{dot / std::sqrt(na * nb), std::sqrt(diff / na)};
+        };
+        std::vector<Agreement> rows;
+        for (std::size_t t = 0; t < patches.count; ++t)
+            rows.push_back(compare(full.centreFeatures.data() + t * e, half.centreFeatures.data() + t * e));
+        rows.push_back(compare(full.cls.data(), half.cls.data()));
+        double largest = 0;
+        for (const Agreement& a : rows) {
+            QVERIFY2(a.cosine > 0.995, std::to_string(a.cosine).c_str());
+            QVERIFY2(a.relativeError < 0.05, std::to_string(a.relativeError).c_str());
+            largest = std::max(largest, a.relativeError);
+        }
+        QVERIFY2(largest > 1e-6, "bf16 features equal the fp32 ones: the precision was not applied");
+
+        // Text embeddings through the same engine options.
+        const auto textFull = clip_->embedText({"a chair"}, true), textHalf = bf16.embedText({"a chair"}, true);
+        double dot = 0;
+        for (std::size_t d = 0; d < e; ++d) dot += double(textFull[0][d]) * textHalf[0][d];
+        QVERIFY2(dot > 0.995 && dot < 1.0 - 1e-7, std::to_string(dot).c_str());
+    }
+
     void mismatchesAreClearErrors() {
         // A tokenizer trained for a CLIP of width 64 cannot drive this width-128 model.
         clip::ClipConfig narrow = clip_->config();

@@ -227,6 +227,40 @@ private slots:
         }
     }
 
+    void precisionOptionRunsTheModelInBFloat16() {
+        // --precision bf16 is the CPU stand-in for the fp16 CUDA path: same casts, another 16-bit type.
+        const Run full = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "a chair", "--normalize"});
+        const Run half = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "a chair", "--normalize",
+                                 "--precision", "bf16"});
+        QVERIFY2(full.code == 0 && half.code == 0, (full.err + half.err).c_str());
+        const json a = json::parse(full.out)["embeddings"][0], b = json::parse(half.out)["embeddings"][0];
+        double dot = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) dot += a[i].get<double>() * b[i].get<double>();
+        QVERIFY2(dot > 0.995 && dot < 1.0 - 1e-7, std::to_string(dot).c_str());  // close, and really bf16
+
+        // label in bf16 writes a complete, valid labelling and says which precision it used.
+        const fs::path root = dir_.path().toStdString();
+        const fs::path cloud = writeCloud(root, "room-bf16.ply", 0.0f);
+        const Run r = studio({"--batch", "label", "--model", q(hf_), "--tokenizer", q(ckpt_), "--classes", "scannet20",
+                              "--precision", "bf16", q(cloud), "--out", q(root / "bf16.ply")});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY2(json::parse(r.out)["model"].get<std::string>().find("bf16") != std::string::npos, r.out.c_str());
+        const Scene labelled = readScene(root / "bf16.ply");
+        QCOMPARE(labelled.pointCount(), std::size_t(3200));
+        const auto* confidence = labelled.find("confidence");
+        QVERIFY(confidence);
+        for (std::size_t i = 0; i < labelled.pointCount(); ++i)
+            QVERIFY(confidence->data<float>()[i] >= 0.0f && confidence->data<float>()[i] <= 1.0f);
+
+        // fp16 has no CPU kernels: refused with the alternatives before anything is loaded; unknown names listed.
+        Run bad = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "chair", "--precision", "fp16"});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.find("bf16 or fp32") != std::string::npos, bad.err.c_str());
+        bad = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "chair", "--precision", "fp8"});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.find("auto, fp32, fp16 or bf16") != std::string::npos, bad.err.c_str());
+    }
+
     void missingModelsAndDevicesAreExplainedNotCrashed() {
         const fs::path root = dir_.path().toStdString();
         Run r = studio({"--batch", "embed-text", "--model", q(root / "no-such-model"), "--text", "chair"});

@@ -39,8 +39,9 @@ std::vector<std::vector<float>> toRows(const at::Tensor& matrix) {
 struct ClipEngine::Impl {
     clip::LoadedClip loaded;
     c10::Device device{c10::kCPU};
-    /// float32 on the CPU; float16 on CUDA (halves memory and uses the tensor cores; CLIP itself was
-    /// trained in mixed precision, so its weights are fp16-safe).
+    /// float32 on the CPU and float16 on CUDA by default (halves memory and uses the tensor cores; CLIP
+    /// itself was trained in mixed precision, so its weights are fp16-safe); bfloat16 on request.
+    ComputePrecision precision = ComputePrecision::Float32;
     at::ScalarType dtype = at::kFloat;
     std::int64_t parameterCount = 0;
 
@@ -82,7 +83,10 @@ ClipEngine ClipEngine::load(const std::filesystem::path& path, const ClipEngineO
     auto impl = std::make_unique<Impl>();
     impl->loaded = clip::loadClipModel(path, clip::ClipLoadOptions{options.mergesPath});
     impl->device = options.device == ComputeDevice::Cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
-    if (impl->device.is_cuda()) impl->dtype = at::kHalf;
+    impl->precision = resolveComputePrecision(options.device, options.precision);
+    impl->dtype = impl->precision == ComputePrecision::Float16    ? at::kHalf
+                  : impl->precision == ComputePrecision::BFloat16 ? at::kBFloat16
+                                                                  : at::kFloat;
     impl->loaded.model->to(impl->device, impl->dtype);
     for (const auto& p : impl->loaded.model->parameters()) impl->parameterCount += p.numel();
     return ClipEngine(std::move(impl));
@@ -98,8 +102,16 @@ std::string ClipEngine::description() const {
     s << clip::describeClipConfig(impl_->loaded.config) << "; " << impl_->loaded.source.string() << " ("
       << clip::clipWeightFormatName(impl_->loaded.format) << ", " << double(impl_->parameterCount) / 1e6
       << " M parameters); tokenizer " << (hasTokenizer() ? "loaded" : "missing") << "; device "
-      << impl_->device.str() << (impl_->dtype == at::kHalf ? " (fp16)" : "");
+      << impl_->device.str() << ", " << computePrecisionName(impl_->precision);
     return s.str();
+}
+
+ComputeDevice ClipEngine::device() const {
+    return impl_->device.is_cuda() ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+}
+
+ComputePrecision ClipEngine::precision() const {
+    return impl_->precision;
 }
 
 bool ClipEngine::hasTokenizer() const {
@@ -130,7 +142,9 @@ std::vector<std::vector<float>> ClipEngine::embedText(const std::vector<std::str
         for (std::size_t i = 0; i < count; ++i)
             for (std::int64_t j = 0; j < length; ++j)
                 data[std::int64_t(i) * length + j] = rows[first + i][std::size_t(j)];
-        auto features = impl_->loaded.model->encodeText(ids.to(impl_->device));
+        // Normalised in float32 whatever the model's precision (a half-precision norm of a 512-vector
+        // loses digits the caller would see).
+        auto features = impl_->loaded.model->encodeText(ids.to(impl_->device)).to(at::kFloat);
         if (normalize) features = normalized(features);
         for (auto& row : toRows(features.reshape({std::int64_t(count), embed})))
             out.push_back(std::move(row));
@@ -145,7 +159,7 @@ std::vector<std::vector<float>> ClipEngine::embedImages(const std::vector<std::v
     c10::InferenceMode inference;
     for (std::size_t first = 0; first < images.size(); first += kImageBatch) {
         const std::size_t count = std::min(kImageBatch, images.size() - first);
-        auto features = impl_->loaded.model->encodeImage(impl_->imageBatch(images, first, count));
+        auto features = impl_->loaded.model->encodeImage(impl_->imageBatch(images, first, count)).to(at::kFloat);
         if (normalize) features = normalized(features);
         for (auto& row : toRows(features)) out.push_back(std::move(row));
     }
@@ -154,7 +168,7 @@ std::vector<std::vector<float>> ClipEngine::embedImages(const std::vector<std::v
 
 std::vector<float> ClipEngine::denseImageFeatures(const std::vector<float>& image, bool normalize) const {
     c10::InferenceMode inference;
-    auto features = impl_->loaded.model->visual->denseFeatures(impl_->imageBatch({image}, 0, 1))[0];
+    auto features = impl_->loaded.model->visual->denseFeatures(impl_->imageBatch({image}, 0, 1))[0].to(at::kFloat);
     if (normalize) features = normalized(features);
     const auto cpu = features.to(at::kCPU, at::kFloat).contiguous();
     return std::vector<float>(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());

@@ -24,13 +24,16 @@ struct ClipEngineOptions {
     /// tokenizer beside the weights.
     std::filesystem::path mergesPath;
     ComputeDevice device = ComputeDevice::Cpu;
+    /// Number format of the CLIP weights and activations (Auto: fp16 on CUDA, fp32 on the CPU); results
+    /// are always returned as float32.
+    ComputePrecision precision = ComputePrecision::Auto;
     /// LibTorch intra-op threads (process-wide); 0 keeps the current setting.
     int threads = 0;
 };
 
 class ClipEngine {
 public:
-    /// Loads the model. Throws IoError (files) or InvalidArgument (an unavailable device).
+    /// Loads the model. Throws IoError (files) or InvalidArgument (an unavailable device, fp16 on the CPU).
     static ClipEngine load(const std::filesystem::path& path, const ClipEngineOptions& options = {});
 
     ClipEngine(ClipEngine&&) noexcept;
@@ -38,8 +41,11 @@ public:
     ~ClipEngine();
 
     const clip::ClipConfig& config() const;
-    /// One line: architecture, source file and format, parameter count, tokenizer, device.
+    /// One line: architecture, source file and format, parameter count, tokenizer, device, precision.
     std::string description() const;
+    ComputeDevice device() const;
+    /// The resolved precision (never Auto).
+    ComputePrecision precision() const;
     bool hasTokenizer() const;
 
     /// One row of contextLength ids per text: [SOT] tokens [EOT] 0…; longer texts are cut to the

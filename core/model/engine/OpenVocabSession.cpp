@@ -49,14 +49,15 @@ std::string OpenVocabSession::missingModelHelp() {
            "`s4studio --batch label`.";
 }
 
-OpenVocabSession::OpenVocabSession(const OpenVocabModelPaths& paths, ComputeDevice device, int threads) {
+OpenVocabSession::OpenVocabSession(const OpenVocabModelPaths& paths, const ComputeOptions& compute) {
     if (paths.clipModel.empty()) throw InvalidArgument("no CLIP model given.\n" + missingModelHelp());
     if (paths.tokenizerCheckpoint.empty())
         throw InvalidArgument("no S4Token tokenizer checkpoint given.\n" + missingModelHelp());
     ClipEngineOptions options;
     options.mergesPath = paths.mergesFile;
-    options.device = device;
-    options.threads = threads;
+    options.device = compute.device;
+    options.precision = compute.precision;
+    options.threads = compute.threads;
     ClipEngine clip = ClipEngine::load(paths.clipModel, options);
     if (!clip.hasTokenizer())
         throw InvalidArgument(paths.clipModel.string() + ": no BPE vocabulary found for this model; give the merges "
@@ -64,8 +65,7 @@ OpenVocabSession::OpenVocabSession(const OpenVocabModelPaths& paths, ComputeDevi
     PointCloudEncoder encoder = PointCloudEncoder::load(paths.tokenizerCheckpoint, clip);
     impl_ = std::make_unique<Impl>(std::move(clip), std::move(encoder));
     impl_->description = impl_->clip.description() + "; tokenizer " + paths.tokenizerCheckpoint.string() +
-                         (impl_->encoder.checkpoint().untrained() ? " (UNTRAINED: labels are not meaningful)" : "") +
-                         "; " + computeDeviceName(device);
+                         (impl_->encoder.checkpoint().untrained() ? " (UNTRAINED: labels are not meaningful)" : "");
 }
 
 OpenVocabSession::OpenVocabSession(OpenVocabSession&&) noexcept = default;

@@ -45,12 +45,12 @@ public:
     static std::string missingModelHelp();
 
     /// Loads both models. Throws IoError / InvalidArgument with a user-facing message.
-    OpenVocabSession(const OpenVocabModelPaths& paths, ComputeDevice device = ComputeDevice::Cpu, int threads = 0);
+    OpenVocabSession(const OpenVocabModelPaths& paths, const ComputeOptions& compute = {});
     OpenVocabSession(OpenVocabSession&&) noexcept;
     OpenVocabSession& operator=(OpenVocabSession&&) noexcept;
     ~OpenVocabSession();
 
-    /// One line: CLIP model, tokenizer checkpoint (and whether it is untrained), device.
+    /// One line: CLIP model, tokenizer checkpoint (and whether it is untrained), device and precision.
     std::string description() const;
 
     /// Tokenizes the scene with the checkpoint's parameters, encodes it and caches the point features.
