@@ -236,7 +236,7 @@ private slots:
         const json a = json::parse(full.out)["embeddings"][0], b = json::parse(half.out)["embeddings"][0];
         double dot = 0;
         for (std::size_t i = 0; i < a.size(); ++i) dot += a[i].get<double>() * b[i].get<double>();
-        QVERIFY2(dot > 0.995 && dot < 1.0 - 1e-7, std::to_string(dot).c_str());  // close, and really bf16
+        QVERIFY2(dot > 0.999 && dot < 1.0 - 1e-7, std::to_string(dot).c_str());  // close, and really bf16
 
         // label in bf16 writes a complete, valid labelling and says which precision it used.
         const fs::path root = dir_.path().toStdString();
