@@ -41,9 +41,7 @@ struct ModelOptions {
         c.device = parseComputeDevice(device);
         c.precision = parseComputePrecision(precision);
         c.threads = threads;
-        resolveComputePrecision(c.device, c.precision);  // fp16 on the CPU is refused before any loading
-        requireComputeDevice(c.device);
-        return c;
+        return c;  // ClipEngine::load refuses an unusable device or precision before it reads anything
     }
 };
 
@@ -60,13 +58,7 @@ void addModelOptions(CLI::App& cli, ModelOptions& o) {
 }
 
 ClipEngine loadEngine(const ModelOptions& o) {
-    const ComputeOptions compute = o.compute();
-    ClipEngineOptions options;
-    options.mergesPath = o.merges;
-    options.device = compute.device;
-    options.precision = compute.precision;
-    options.threads = compute.threads;
-    return ClipEngine::load(o.model, options);
+    return ClipEngine::load(o.model, ClipEngineOptions{o.compute(), o.merges});
 }
 
 /// The tokenizer alone, without loading any weights: a HF folder's vocab.json + merges.txt, --merges,

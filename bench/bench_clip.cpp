@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <string>
 
@@ -39,38 +40,35 @@ ClipConfig vitB16() {
     return c;
 }
 
+/// A module with random weights from `seed`, frozen and in eval mode as the engine runs it.
+template <class Module>
+Module frozen(std::uint64_t seed, at::ScalarType type, std::function<Module()> build) {
+    at::manual_seed(seed);
+    Module m = build();
+    for (auto& p : m->parameters()) p.set_requires_grad(false);
+    m->to(type);
+    m->eval();
+    return m;
+}
+
+VisionTransformer makeVision(at::ScalarType type) {
+    return frozen<VisionTransformer>(0, type, [] { return VisionTransformer(vitB16().vision, vitB16().embedDim); });
+}
+
 VisionTransformer& vision() {
-    static VisionTransformer model = [] {
-        at::manual_seed(0);
-        VisionTransformer m(vitB16().vision, vitB16().embedDim);
-        for (auto& p : m->parameters()) p.set_requires_grad(false);
-        m->eval();
-        return m;
-    }();
+    static VisionTransformer model = makeVision(at::kFloat);
     return model;
 }
 
 /// The same weights in bfloat16 (what `--precision bf16` runs), for the fp32 : bf16 ratio on this CPU.
 VisionTransformer& visionBf16() {
-    static VisionTransformer model = [] {
-        at::manual_seed(0);
-        VisionTransformer m(vitB16().vision, vitB16().embedDim);
-        for (auto& p : m->parameters()) p.set_requires_grad(false);
-        m->to(at::kBFloat16);
-        m->eval();
-        return m;
-    }();
+    static VisionTransformer model = makeVision(at::kBFloat16);
     return model;
 }
 
 TextTransformer& text() {
-    static TextTransformer model = [] {
-        at::manual_seed(1);
-        TextTransformer m(vitB16().text, vitB16().embedDim);
-        for (auto& p : m->parameters()) p.set_requires_grad(false);
-        m->eval();
-        return m;
-    }();
+    static TextTransformer model =
+        frozen<TextTransformer>(1, at::kFloat, [] { return TextTransformer(vitB16().text, vitB16().embedDim); });
     return model;
 }
 

@@ -116,15 +116,8 @@ int main(int argc, char** argv) {
             s4::writeRandomTokenizerCheckpoint(o.tokenizer, s4::clip::tinyClipConfig(), params, 3);
         }
         const s4::ComputeOptions reference{s4::ComputeDevice::Cpu, s4::ComputePrecision::Float32, o.candidate.threads};
-        auto engineOptions = [&](const s4::ComputeOptions& c) {
-            s4::ClipEngineOptions e;
-            e.device = c.device;
-            e.precision = c.precision;
-            e.threads = c.threads;
-            return e;
-        };
-        const s4::ClipEngine refClip = s4::ClipEngine::load(o.model, engineOptions(reference));
-        const s4::ClipEngine candClip = s4::ClipEngine::load(o.model, engineOptions(o.candidate));
+        const s4::ClipEngine refClip = s4::ClipEngine::load(o.model, s4::ClipEngineOptions{reference, {}});
+        const s4::ClipEngine candClip = s4::ClipEngine::load(o.model, s4::ClipEngineOptions{o.candidate, {}});
 
         json report{{"reference", refClip.description()}, {"candidate", candClip.description()}};
         bool pass = true;

@@ -2,6 +2,7 @@
 // Shared set-up of the GUI suites: a main() that prepares the GL environment like s4studio does, and
 // the reason (if any) why a display test has to be skipped on this machine.
 
+#include "gui/MainWindow.h"
 #include "gui/StudioLauncher.h"
 
 #include <QApplication>
@@ -26,6 +27,14 @@ inline QString guiSkipReason() {
     if (!context.makeCurrent(&surface)) return "the OpenGL context cannot be made current";
     context.doneCurrent();
     return {};
+}
+
+/// Main window options for tests: no QSettings, errors through signals instead of message boxes.
+inline s4::gui::MainWindow::Options testWindowOptions() {
+    s4::gui::MainWindow::Options options;
+    options.persistSettings = false;
+    options.errorDialogs = false;
+    return options;
 }
 
 /// Runs a test object the way s4studio runs its window. Without a display the suite still starts (on

@@ -167,9 +167,7 @@ private slots:
     void windowShowsScanNetClassNames() {
         S4_REQUIRE_DISPLAY();
         if (!test::sharedDataAvailable()) QSKIP("shared ScanNet data not available");
-        MainWindow::Options options;
-        options.persistSettings = false;
-        options.errorDialogs = false;
+        MainWindow::Options options = test::testWindowOptions();
         MainWindow window(options);
         window.show();
         QSignalSpy shown(&window, &MainWindow::sceneShown);

@@ -129,9 +129,7 @@ private slots:
         const QString path = dir.filePath("sweep.ply");
         test::writeFile(path.toStdString(), test::sweepScenePly(*scene));
 
-        MainWindow::Options options;
-        options.persistSettings = false;
-        options.errorDialogs = false;
+        MainWindow::Options options = test::testWindowOptions();
         MainWindow window(options);
         window.resize(1000, 700);
         window.show();
@@ -204,9 +202,7 @@ private slots:
         const auto scene = test::sweepScene();
         const QString path = dir.filePath("sweep.ply");
         test::writeFile(path.toStdString(), test::sweepScenePly(*scene));
-        MainWindow::Options options;
-        options.persistSettings = false;
-        options.errorDialogs = false;
+        MainWindow::Options options = test::testWindowOptions();
         MainWindow window(options);
         window.show();
         QSignalSpy shown(&window, &MainWindow::sceneShown);

@@ -46,9 +46,7 @@ private slots:
         const QString path = dir.filePath("picking.ply");
         test::writeFile(path.toStdString(), test::sweepScenePly(*scene));
 
-        MainWindow::Options options;
-        options.persistSettings = false;
-        options.errorDialogs = false;
+        MainWindow::Options options = test::testWindowOptions();
         MainWindow window(options);
         window.resize(1100, 750);
         window.show();

@@ -70,9 +70,7 @@ std::vector<T> values(const Scene& scene, const char* name) {
 }
 
 std::unique_ptr<MainWindow> newWindow(bool confirmDiscard = false) {
-    MainWindow::Options options;
-    options.persistSettings = false;
-    options.errorDialogs = false;
+    MainWindow::Options options = test::testWindowOptions();
     options.confirmDiscard = confirmDiscard;
     auto window = std::make_unique<MainWindow>(options);
     window->resize(1280, 800);

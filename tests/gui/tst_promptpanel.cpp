@@ -35,9 +35,7 @@ void clearModelSettings() {
 }
 
 std::unique_ptr<MainWindow> newWindow() {
-    MainWindow::Options options;
-    options.persistSettings = false;
-    options.errorDialogs = false;
+    MainWindow::Options options = test::testWindowOptions();
     auto window = std::make_unique<MainWindow>(options);
     window->show();
     return window;

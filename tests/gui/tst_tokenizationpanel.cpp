@@ -55,9 +55,7 @@ private slots:
     void init() {
         S4_REQUIRE_DISPLAY();
         QVERIFY(dir_.isValid());
-        MainWindow::Options options;
-        options.persistSettings = false;
-        options.errorDialogs = false;
+        MainWindow::Options options = test::testWindowOptions();
         window_ = std::make_unique<MainWindow>(options);
         window_->resize(1200, 800);
         window_->show();

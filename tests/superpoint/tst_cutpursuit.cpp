@@ -140,6 +140,25 @@ std::pair<WeightedGraph, std::vector<float>> noisyBlockGrid() {
     return {std::move(g), std::move(f)};
 }
 
+/// A 300-vertex chain whose values are the pieces [0,100) = 0, [100,180) = 3, [180,300) = -2 plus noise
+/// ±0.1, and the piece of each vertex (0, 1, 2).
+struct PieceChain {
+    WeightedGraph graph;
+    std::vector<float> values;
+    std::vector<std::int32_t> truth;
+};
+
+PieceChain threePieceChain() {
+    const std::size_t n = 300;
+    PieceChain c{chain(n), std::vector<float>(n), std::vector<std::int32_t>(n)};
+    Noise noise(1);
+    for (std::size_t i = 0; i < n; ++i) {
+        c.truth[i] = i < 100 ? 0 : i < 180 ? 1 : 2;
+        c.values[i] = (c.truth[i] == 0 ? 0.0f : c.truth[i] == 1 ? 3.0f : -2.0f) + noise(0.1f);
+    }
+    return c;
+}
+
 }  // namespace
 
 class TestCutPursuit : public QObject {
@@ -148,20 +167,12 @@ private slots:
     void chainRecoversPiecesExactly() {
         // Pieces [0,100) = 0, [100,180) = 3, [180,300) = -2, noise ±0.1. A true jump gains
         // ~ n_a n_b/(n_a+n_b)·9 ≫ ρ = 5; a noise split gains < 0.01·n ≪ ρ.
-        const std::size_t n = 300;
-        const WeightedGraph g = chain(n);
-        std::vector<float> f(n);
-        std::vector<std::int32_t> truth(n);
-        Noise noise(1);
-        for (std::size_t i = 0; i < n; ++i) {
-            truth[i] = i < 100 ? 0 : i < 180 ? 1 : 2;
-            f[i] = (truth[i] == 0 ? 0.0f : truth[i] == 1 ? 3.0f : -2.0f) + noise(0.1f);
-        }
+        const PieceChain c = threePieceChain();
         CutPursuitParams params;
         params.regularization = 5.0;
-        const auto r = cutPursuit(g, f, 1, {}, params);
+        const auto r = cutPursuit(c.graph, c.values, 1, {}, params);
         QCOMPARE(r.componentCount, std::size_t(3));
-        QCOMPARE(r.component, truth);  // numbered by smallest vertex: the pieces in order
+        QCOMPARE(r.component, c.truth);  // numbered by smallest vertex: the pieces in order
         QVERIFY(r.converged);
         QCOMPARE(r.values.size(), std::size_t(3));
         QVERIFY(std::abs(r.values[1] - 3.0f) < 0.05f);
@@ -314,20 +325,12 @@ private slots:
         // hugeRegularizationKeepsConnectedComponents, solved from breadth-first blocks (blockSize):
         // the blocks are arbitrary cuts that the merge step must join again, and the answers are the same.
         for (const std::size_t block : {std::size_t(7), std::size_t(64)}) {
-            const std::size_t n = 300;
-            const WeightedGraph g = chain(n);
-            std::vector<float> f(n);
-            std::vector<std::int32_t> truth(n);
-            Noise noise(1);
-            for (std::size_t i = 0; i < n; ++i) {
-                truth[i] = i < 100 ? 0 : i < 180 ? 1 : 2;
-                f[i] = (truth[i] == 0 ? 0.0f : truth[i] == 1 ? 3.0f : -2.0f) + noise(0.1f);
-            }
+            const PieceChain c = threePieceChain();
             CutPursuitParams params;
             params.regularization = 5.0;
             params.blockSize = block;
-            const auto r = cutPursuit(g, f, 1, {}, params);
-            QCOMPARE(r.component, truth);
+            const auto r = cutPursuit(c.graph, c.values, 1, {}, params);
+            QCOMPARE(r.component, c.truth);
             QVERIFY(r.converged);
         }
         const WeightedGraph g = threeChains();

@@ -79,11 +79,12 @@ ClipEngine::~ClipEngine() = default;
 
 ClipEngine ClipEngine::load(const std::filesystem::path& path, const ClipEngineOptions& options) {
     requireComputeDevice(options.device);
+    const ComputePrecision precision = resolveComputePrecision(options.device, options.precision);  // before any loading
     setTorchThreads(options.threads);
     auto impl = std::make_unique<Impl>();
     impl->loaded = clip::loadClipModel(path, clip::ClipLoadOptions{options.mergesPath});
     impl->device = options.device == ComputeDevice::Cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
-    impl->precision = resolveComputePrecision(options.device, options.precision);
+    impl->precision = precision;
     impl->dtype = impl->precision == ComputePrecision::Float16    ? at::kHalf
                   : impl->precision == ComputePrecision::BFloat16 ? at::kBFloat16
                                                                   : at::kFloat;
@@ -104,10 +105,6 @@ std::string ClipEngine::description() const {
       << " M parameters); tokenizer " << (hasTokenizer() ? "loaded" : "missing") << "; device "
       << impl_->device.str() << ", " << computePrecisionName(impl_->precision);
     return s.str();
-}
-
-ComputeDevice ClipEngine::device() const {
-    return impl_->device.is_cuda() ? ComputeDevice::Cuda : ComputeDevice::Cpu;
 }
 
 ComputePrecision ClipEngine::precision() const {

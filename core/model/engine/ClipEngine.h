@@ -19,16 +19,12 @@ namespace clip {
 struct ClipEngineAccess;
 }
 
-struct ClipEngineOptions {
+/// Where and in which precision CLIP runs (ComputeOptions: the precision is that of the CLIP weights and
+/// activations; results are always returned as float32), plus where its tokenizer is.
+struct ClipEngineOptions : ComputeOptions {
     /// BPE merges (bpe_simple_vocab_16e6.txt[.gz]) or a vocab.json + merges.txt folder; empty = the
     /// tokenizer beside the weights.
     std::filesystem::path mergesPath;
-    ComputeDevice device = ComputeDevice::Cpu;
-    /// Number format of the CLIP weights and activations (Auto: fp16 on CUDA, fp32 on the CPU); results
-    /// are always returned as float32.
-    ComputePrecision precision = ComputePrecision::Auto;
-    /// LibTorch intra-op threads (process-wide); 0 keeps the current setting.
-    int threads = 0;
 };
 
 class ClipEngine {
@@ -43,7 +39,6 @@ public:
     const clip::ClipConfig& config() const;
     /// One line: architecture, source file and format, parameter count, tokenizer, device, precision.
     std::string description() const;
-    ComputeDevice device() const;
     /// The resolved precision (never Auto).
     ComputePrecision precision() const;
     bool hasTokenizer() const;

@@ -53,12 +53,7 @@ OpenVocabSession::OpenVocabSession(const OpenVocabModelPaths& paths, const Compu
     if (paths.clipModel.empty()) throw InvalidArgument("no CLIP model given.\n" + missingModelHelp());
     if (paths.tokenizerCheckpoint.empty())
         throw InvalidArgument("no S4Token tokenizer checkpoint given.\n" + missingModelHelp());
-    ClipEngineOptions options;
-    options.mergesPath = paths.mergesFile;
-    options.device = compute.device;
-    options.precision = compute.precision;
-    options.threads = compute.threads;
-    ClipEngine clip = ClipEngine::load(paths.clipModel, options);
+    ClipEngine clip = ClipEngine::load(paths.clipModel, ClipEngineOptions{compute, paths.mergesFile});
     if (!clip.hasTokenizer())
         throw InvalidArgument(paths.clipModel.string() + ": no BPE vocabulary found for this model; give the merges "
                                                          "file (bpe_simple_vocab_16e6.txt.gz)");
