@@ -1,6 +1,7 @@
 #include "core/superpoint/CutPursuit.h"
 
 #include "core/common/Error.h"
+#include "core/common/FreedMemory.h"
 #include "core/common/Log.h"
 #include "core/geometry/ParallelFor.h"
 #include "core/superpoint/BinaryGraphCut.h"
@@ -13,7 +14,9 @@
 #include <functional>
 #include <memory>
 #include <queue>
+#include <span>
 #include <string>
+#include <unordered_map>
 
 namespace s4 {
 
@@ -39,9 +42,10 @@ public:
         const bool blocked = params_.blockSize > 0;
         if (blocked) {
             componentCount_ = breadthFirstBlocks();
+            releaseFreedMemory();  // the adjacency the blocks were grown on
         } else {
-            std::vector<std::int64_t> key(n_, 0);
-            componentCount_ = connectedComponentsByKey(graph_, key, component_);
+            componentCount_ =
+                connectedComponentsWhere(graph_, [](std::uint32_t, std::uint32_t) { return true; }, component_);
         }
         saturated_.assign(componentCount_, 0);
         updateStatistics();
@@ -54,7 +58,9 @@ public:
             const bool split = splitStep();
             // Blocks are arbitrary cuts of the graph: the first merge step runs even when nothing split,
             // so that blocks of one object join again.
+            releaseFreedMemory();  // each step's transient lists: see FreedMemory.h
             const std::size_t merges = params_.merge && (split || (blocked && it == 0)) ? mergeStep() : 0;
+            releaseFreedMemory();
             const double next = totalEnergy();
             result.energyTrace.push_back(next);
             result.iterations = it + 1;
@@ -381,13 +387,14 @@ private:
         if (!anySplit) return false;
 
         // New components: connected parts of (old component, side).
-        std::vector<std::int64_t> key(n_);
-        for (std::size_t i = 0; i < n_; ++i) {
-            const auto c = std::size_t(component_[i]);
-            key[i] = std::int64_t(c) * 2 + (accepted[c] ? side[i] : 0);
-        }
         std::vector<std::int32_t> next;
-        const std::size_t nextCount = connectedComponentsByKey(graph_, key, next);
+        const std::size_t nextCount = connectedComponentsWhere(
+            graph_,
+            [&](std::uint32_t u, std::uint32_t v) {
+                const auto c = std::size_t(component_[u]);
+                return c == std::size_t(component_[v]) && (!accepted[c] || side[u] == side[v]);
+            },
+            next);
         std::vector<std::uint8_t> nextSaturated(nextCount, 0);
         for (std::size_t i = 0; i < n_; ++i) {
             const auto c = std::size_t(component_[i]);
@@ -417,6 +424,54 @@ private:
         it->weight += w;
     }
 
+    // The (neighbour, summed weight) lists of every component during a merge step, sorted by neighbour.
+    // They are built a range of components at a time (about an eighth of the raw edge entries each),
+    // into one exactly sized array per range: one vector per component (~25,000 on ScanNet) cost ~47
+    // bytes per point with their headers and allocator overhead and scattered small blocks over the
+    // heap. A list that a merge edits is first copied out into `edited_` (a few thousand at most).
+    class ComponentNeighbours {
+    public:
+        explicit ComponentNeighbours(std::size_t components) : start_(components + 1, 0) {}
+
+        /// Appends the next range of components, [first, first + counts.size()): component first + k has
+        /// the next counts[k] of `entries`.
+        void appendRange(std::size_t first, std::vector<std::uint32_t>&& counts, std::vector<Neighbour>&& entries) {
+            rangeFirst_.push_back(first);
+            rangeBase_.push_back(start_[first]);
+            for (std::size_t k = 0; k < counts.size(); ++k) start_[first + k + 1] = start_[first + k] + counts[k];
+            rangeEntries_.push_back(std::move(entries));
+        }
+
+        /// Empties the list of c (it was merged away).
+        void clear(std::int32_t c) { edited_[c] = {}; }
+
+        std::span<const Neighbour> of(std::int32_t c) const {
+            if (!edited_.empty())
+                if (const auto it = edited_.find(c); it != edited_.end()) return it->second;
+            const auto uc = std::size_t(c);
+            const std::size_t r =
+                std::size_t(std::upper_bound(rangeFirst_.begin(), rangeFirst_.end(), uc) - rangeFirst_.begin()) - 1;
+            return {rangeEntries_[r].data() + (start_[uc] - rangeBase_[r]), start_[uc + 1] - start_[uc]};
+        }
+
+        /// The list of c, to be changed (copied out of its range the first time).
+        std::vector<Neighbour>& edit(std::int32_t c) {
+            auto it = edited_.find(c);
+            if (it == edited_.end()) {
+                const auto list = of(c);
+                it = edited_.emplace(c, std::vector<Neighbour>(list.begin(), list.end())).first;
+            }
+            return it->second;
+        }
+
+    private:
+        std::vector<std::uint32_t> start_;  ///< per component, position in the concatenated ranges
+        std::vector<std::size_t> rangeFirst_;
+        std::vector<std::uint32_t> rangeBase_;
+        std::vector<std::vector<Neighbour>> rangeEntries_;
+        std::unordered_map<std::int32_t, std::vector<Neighbour>> edited_;
+    };
+
     struct MergeCandidate {
         double gain;
         std::int32_t a, b;
@@ -432,9 +487,9 @@ private:
     std::size_t mergeStep() {
         const std::size_t s = componentCount_;
         // Weight between adjacent components: per component a list of (neighbour, summed weight) sorted by
-        // neighbour (16 bytes per entry; a hash map per component took ~3× that and was the solver's
-        // memory peak). Sums run in edge order, as they always have.
-        std::vector<std::vector<Neighbour>> shared(s);
+        // neighbour (12 bytes per entry; a hash map per component took several times that and was the
+        // solver's memory peak). Sums run in edge order, as they always have.
+        ComponentNeighbours shared(s);
         {
             std::vector<std::uint32_t> first(s + 1, 0);
             for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
@@ -467,18 +522,27 @@ private:
                     if (std::size_t(b) >= lo && std::size_t(b) < hi)
                         raw[fill[std::size_t(b) - lo]++ - first[lo]] = {a, graph_.edgeWeight[e]};
                 }
+                // Sorted per component, then counted, so the range's array is allocated exactly.
+                std::vector<std::uint32_t> counts(hi - lo, 0);
+                std::size_t total = 0;
                 for (std::size_t c = lo; c < hi; ++c) {
                     Raw* begin = raw.data() + (first[c] - first[lo]);
                     Raw* end = raw.data() + (first[c + 1] - first[lo]);
                     std::stable_sort(begin, end, [](const Raw& x, const Raw& y) { return x.other < y.other; });
-                    std::size_t distinct = 0;
-                    for (const Raw* r = begin; r != end; ++r) distinct += r == begin || r->other != (r - 1)->other;
-                    shared[c].reserve(distinct);
+                    for (const Raw* r = begin; r != end; ++r) counts[c - lo] += r == begin || r->other != (r - 1)->other;
+                    total += counts[c - lo];
+                }
+                std::vector<Neighbour> entries;
+                entries.reserve(total);
+                for (std::size_t c = lo; c < hi; ++c) {
+                    const Raw* begin = raw.data() + (first[c] - first[lo]);
+                    const Raw* end = raw.data() + (first[c + 1] - first[lo]);
                     for (const Raw* r = begin; r != end; ++r) {
-                        if (r == begin || r->other != (r - 1)->other) shared[c].push_back({r->other, 0.0});
-                        shared[c].back().weight += r->weight;
+                        if (r == begin || r->other != (r - 1)->other) entries.push_back({r->other, 0.0});
+                        entries.back().weight += r->weight;
                     }
                 }
+                shared.appendRange(lo, std::move(counts), std::move(entries));
                 lo = hi;
             }
         }
@@ -504,12 +568,12 @@ private:
         {
             std::size_t profitable = 0;
             for (std::size_t a = 0; a < s; ++a)
-                for (const auto [b, w] : shared[a])
+                for (const auto [b, w] : shared.of(std::int32_t(a)))
                     profitable += std::int32_t(a) < b && gain(std::int32_t(a), b, w) > 0.0;
             std::vector<MergeCandidate> first;
             first.reserve(profitable);
             for (std::size_t a = 0; a < s; ++a)
-                for (const auto [b, w] : shared[a]) {
+                for (const auto [b, w] : shared.of(std::int32_t(a))) {
                     if (std::int32_t(a) >= b) continue;
                     const double g = gain(std::int32_t(a), b, w);
                     if (g > 0.0) first.push_back({g, std::int32_t(a), b, 0, 0});
@@ -533,28 +597,29 @@ private:
                 continue;
             // Fold the component with fewer neighbours into the other.
             std::int32_t keep = m.a, gone = m.b;
-            if (shared[std::size_t(gone)].size() > shared[std::size_t(keep)].size()) std::swap(keep, gone);
+            if (shared.of(gone).size() > shared.of(keep).size()) std::swap(keep, gone);
             const auto k = std::size_t(keep), g = std::size_t(gone);
             const double total = mass[k] + mass[g];
             for (std::size_t j = 0; j < d_; ++j)
                 mean[k * d_ + j] = (mass[k] * mean[k * d_ + j] + mass[g] * mean[g * d_ + j]) / total;
             mass[k] = total;
-            for (const auto [other, w] : shared[g]) {
+            std::vector<Neighbour>& keptList = shared.edit(keep);
+            for (const auto [other, w] : shared.of(gone)) {
                 if (other == keep) continue;
-                auto& otherList = shared[std::size_t(other)];
+                auto& otherList = shared.edit(other);
                 otherList.erase(find(otherList, gone));
                 add(otherList, keep, w);
-                add(shared[k], other, w);
+                add(keptList, other, w);
             }
-            shared[k].erase(find(shared[k], gone));
-            std::vector<Neighbour>().swap(shared[g]);
+            keptList.erase(find(keptList, gone));
+            shared.clear(gone);
             parent[g] = keep;
             ++version[k];
             ++version[g];
             ++merges;
-            for (const auto [other, w] : shared[k]) consider(keep, other, w);
+            for (const auto [other, w] : keptList) consider(keep, other, w);
         }
-        std::vector<std::vector<Neighbour>>().swap(shared);  // done with: free before the renumbering
+        shared = ComponentNeighbours(0);  // done with: free before the renumbering
         queue = std::priority_queue<MergeCandidate>();
         if (merges == 0) return 0;
 
@@ -562,20 +627,21 @@ private:
             while (parent[std::size_t(c)] != c) c = parent[std::size_t(c)];
             return c;
         };
-        std::vector<std::uint8_t> wasMerged(s, 0);
-        for (std::size_t c = 0; c < s; ++c)
-            if (version[c] > 0 && parent[c] == std::int32_t(c)) wasMerged[c] = 1;
-        std::vector<std::int32_t> merged(n_);
-        for (std::size_t i = 0; i < n_; ++i) merged[i] = root(component_[i]);
-        std::vector<std::int32_t> renumbered = merged;
-        componentCount_ = relabelByFirstVertex(renumbered);
-        std::vector<std::uint8_t> nextSaturated(componentCount_, 0);
+        // Renumber in place by smallest vertex (as relabelByFirstVertex would number the roots), through a
+        // table over the old components rather than copies of the labels.
+        std::vector<std::int32_t> renumber(s, -1);
+        std::vector<std::uint8_t> nextSaturated;
+        std::int32_t count = 0;
         for (std::size_t i = 0; i < n_; ++i) {
-            const auto old = std::size_t(merged[i]);
-            // A merged component has a new value and may split differently: unsaturate it.
-            nextSaturated[std::size_t(renumbered[i])] = !wasMerged[old] && saturated_[old];
+            const auto old = std::size_t(root(component_[i]));
+            if (renumber[old] < 0) {
+                renumber[old] = count++;
+                // A merged component has a new value and may split differently: unsaturate it.
+                nextSaturated.push_back(version[old] > 0 ? 0 : saturated_[old]);
+            }
+            component_[i] = renumber[old];
         }
-        component_ = std::move(renumbered);
+        componentCount_ = std::size_t(count);
         saturated_ = std::move(nextSaturated);
         updateStatistics();
         return merges;

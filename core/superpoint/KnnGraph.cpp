@@ -17,70 +17,79 @@ template <typename Release>
 WeightedGraph buildGraph(const NeighborLists& neighbours, int columns, EdgeWeighting weighting, double* meanLength,
                          Release&& release) {
     const std::size_t n = neighbours.queries;
-    const int k = std::max(0, std::min(columns, neighbours.k));
-    // Each kNN entry gives the pair (u, v), u < v. The pairs are bucketed by u (a counting sort, 8 bytes
-    // per entry instead of a sorted list of 16-byte keys), each bucket sorted by (v, squared length), and
-    // each pair kept once with its smallest length: the same edges, order and lengths as a global sort.
-    struct Entry {
-        std::uint32_t other;
-        float d2;
+    const std::size_t k = std::size_t(std::max(0, std::min(columns, neighbours.k)));
+    // Each kNN entry j of row i names the pair {i, j}; a pair may be listed by both rows, and a row may
+    // repeat an entry. The edges are written straight into the graph's lists, bucketed by the smaller
+    // endpoint: an entry is written only if it is the pair's first entry in the smaller endpoint's row
+    // (or, when that row does not list the pair, the first in the larger one's), with the shortest
+    // length listed for the pair. Rows are short (k entries), so these checks are a scan; the lists are
+    // allocated once, exactly sized, beside the kNN table (no intermediate pair list).
+    auto valid = [&](std::size_t i, std::int32_t j) { return j >= 0 && std::size_t(j) != i && std::size_t(j) < n; };
+    auto rowFind = [&](std::size_t row, std::size_t other, std::size_t limit, float* shortest) {
+        const std::int32_t* idx = neighbours.indicesOf(row);
+        const float* d2 = neighbours.sqDistancesOf(row);
+        bool found = false;
+        for (std::size_t j = 0; j < limit; ++j)
+            if (idx[j] >= 0 && std::size_t(idx[j]) == other) {
+                found = true;
+                if (shortest != nullptr) *shortest = std::min(*shortest, d2[j]);
+            }
+        return found;
     };
-    auto forEachPair = [&](auto&& visit) {
+    // Calls visit(a, b, shortest squared length) once per pair, a < b, rows in ascending order.
+    auto forEachEdge = [&](auto&& visit) {
         for (std::size_t i = 0; i < n; ++i) {
             const std::int32_t* idx = neighbours.indicesOf(i);
-            const float* d2 = neighbours.sqDistancesOf(i);
-            for (int j = 0; j < k; ++j) {
-                if (idx[j] < 0 || std::size_t(idx[j]) == i) continue;
-                const auto a = std::uint32_t(std::min<std::size_t>(i, std::size_t(idx[j])));
-                const auto b = std::uint32_t(std::max<std::size_t>(i, std::size_t(idx[j])));
-                visit(a, b, d2[j]);
+            for (std::size_t j = 0; j < k; ++j) {
+                if (!valid(i, idx[j])) continue;
+                const auto other = std::size_t(idx[j]);
+                if (rowFind(i, other, j, nullptr)) continue;  // repeated in this row
+                const std::size_t a = std::min(i, other), b = std::max(i, other);
+                if (i == b && rowFind(a, b, k, nullptr)) continue;  // the smaller endpoint's row lists it
+                float shortest = neighbours.sqDistancesOf(i)[j];
+                rowFind(i, other, k, &shortest);
+                rowFind(other, i, k, &shortest);
+                visit(std::uint32_t(a), std::uint32_t(b), shortest);
             }
         }
     };
     std::vector<std::uint32_t> start(n + 1, 0);
-    forEachPair([&](std::uint32_t a, std::uint32_t, float) { ++start[a + 1]; });
+    forEachEdge([&](std::uint32_t a, std::uint32_t, float) { ++start[a + 1]; });
     for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v];
-    std::vector<Entry> entries(start[n]);
-    {
-        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-        forEachPair([&](std::uint32_t a, std::uint32_t b, float d2) { entries[fill[a]++] = {b, d2}; });
-    }
-    release();
-    std::size_t edgeCount = 0;
-    for (std::size_t u = 0; u < n; ++u) {
-        Entry* first = entries.data() + start[u];
-        Entry* last = entries.data() + start[u + 1];
-        std::sort(first, last, [](const Entry& x, const Entry& y) {
-            return x.other != y.other ? x.other < y.other : x.d2 < y.d2;
-        });
-        last = std::unique(first, last, [](const Entry& x, const Entry& y) { return x.other == y.other; });
-        // Compact in place: bucket u moves to the front, start[u] becomes its new start.
-        const std::size_t count = std::size_t(last - first);
-        if (first != entries.data() + edgeCount) std::copy(first, last, entries.data() + edgeCount);
-        start[u] = std::uint32_t(edgeCount);
-        edgeCount += count;
-    }
-    start[n] = std::uint32_t(edgeCount);
-    // About half the entries were duplicates: give their room back before the edge lists are allocated.
-    entries.resize(edgeCount);
-    entries.shrink_to_fit();
+    const std::size_t edgeCount = start[n];
 
     WeightedGraph g;
     g.vertexCount = n;
     g.edgeSource.resize(edgeCount);
     g.edgeTarget.resize(edgeCount);
-    g.edgeWeight.resize(edgeCount);
-    double lengthSum = 0.0;
-    for (std::size_t u = 0; u < n; ++u)
+    g.edgeWeight.resize(edgeCount);  // holds the squared lengths until the weights are known
+    {
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        forEachEdge([&](std::uint32_t a, std::uint32_t b, float d2) {
+            const std::uint32_t e = fill[a]++;
+            g.edgeSource[e] = a;
+            g.edgeTarget[e] = b;
+            g.edgeWeight[e] = d2;
+        });
+    }
+    release();
+    // Each bucket by target (targets are distinct within a bucket).
+    std::vector<std::pair<std::uint32_t, float>> bucket;
+    for (std::size_t u = 0; u < n; ++u) {
+        bucket.clear();
+        for (std::size_t e = start[u]; e < start[u + 1]; ++e) bucket.emplace_back(g.edgeTarget[e], g.edgeWeight[e]);
+        std::sort(bucket.begin(), bucket.end());
         for (std::size_t e = start[u]; e < start[u + 1]; ++e) {
-            g.edgeSource[e] = std::uint32_t(u);
-            g.edgeTarget[e] = entries[e].other;
-            lengthSum += std::sqrt(double(entries[e].d2));
+            g.edgeTarget[e] = bucket[e - start[u]].first;
+            g.edgeWeight[e] = bucket[e - start[u]].second;
         }
+    }
+    double lengthSum = 0.0;
+    for (std::size_t e = 0; e < edgeCount; ++e) lengthSum += std::sqrt(double(g.edgeWeight[e]));
     const double mean = edgeCount == 0 ? 0.0 : lengthSum / double(edgeCount);
     if (meanLength != nullptr) *meanLength = mean;
     for (std::size_t e = 0; e < edgeCount; ++e) {
-        const float d2 = entries[e].d2;
+        const float d2 = g.edgeWeight[e];
         const double d = std::sqrt(double(d2));
         double w = 1.0;
         if (mean > 0.0 && weighting == EdgeWeighting::InverseDistance)

@@ -1,6 +1,7 @@
 #include "core/superpoint/SuperpointPartition.h"
 
 #include "core/common/Error.h"
+#include "core/common/FreedMemory.h"
 #include "core/common/Log.h"
 #include "core/geometry/NeighborSearch.h"
 
@@ -85,6 +86,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     NeighborLists nb = knnAll(scene.positions, std::max(params.normals.k - 1, params.graphNeighbours),
                               SelfMatch::Exclude, params.threads, progress);
     out.timings.graph = secondsSince(start);
+    releaseFreedMemory();  // the kd-tree; each step below starts from released memory (FreedMemory.h)
     start = std::chrono::steady_clock::now();
     std::vector<Eigen::Vector3f> normals;
     {
@@ -99,6 +101,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     const WeightedGraph graph =
         buildKnnGraph(std::move(nb), params.graphNeighbours, params.edgeWeighting);  // releases nb
     out.timings.graph += secondsSince(start);
+    releaseFreedMemory();  // the kNN table
     progress.report(0.2);
 
     start = std::chrono::steady_clock::now();
@@ -117,6 +120,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
         std::vector<Eigen::Vector3f>().swap(normals);
     }
     out.timings.features += secondsSince(start);
+    releaseFreedMemory();  // normals and shape features
     progress.report(0.4);
 
     start = std::chrono::steady_clock::now();
@@ -127,7 +131,8 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     out.timings.cutPursuit = secondsSince(start);
     out.cutPursuitComponents = result.componentCount;
     out.energyTrace = std::move(result.energyTrace);
-    std::vector<float>().swap(result.values);  // unused here; the merge below is the stage's memory peak
+    std::vector<float>().swap(result.values);  // unused here
+    releaseFreedMemory();
 
     start = std::chrono::steady_clock::now();
     out.labels = std::move(result.component);
@@ -135,6 +140,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     out.count =
         mergeSmallComponents(graph, out.labels, params.minSuperpointSize, params.smallMergeRule, &energy);
     out.timings.merge = secondsSince(start);
+    releaseFreedMemory();  // before the next stage allocates
     progress.report(1.0);
     log->info(
         "superpoints: {} points → {} cut-pursuit components → {} superpoints (min size {}); "

@@ -40,6 +40,42 @@ std::size_t connectedComponentsByKey(const Adjacency& adjacency, const std::vect
 std::size_t connectedComponentsByKey(const WeightedGraph& graph, const std::vector<std::int64_t>& key,
                                      std::vector<std::int32_t>& component);
 
+/// Connected components of the graph restricted to the edges (u, v) for which joined(u, v) holds, from
+/// the edge list (union–find, 4 bytes per vertex besides the result); numbered 0.. in order of their
+/// smallest vertex; returns the count. For callers whose key would be computed per vertex (the cut
+/// pursuit's (component, side)), so that no key array is stored.
+template <typename Joined>
+std::size_t connectedComponentsWhere(const WeightedGraph& graph, Joined&& joined, std::vector<std::int32_t>& component) {
+    const std::size_t n = graph.vertexCount;
+    // Union–find whose root is always the smallest vertex of its set (the larger root is linked under
+    // the smaller), so a single ascending pass numbers the sets by their smallest vertex.
+    std::vector<std::uint32_t> parent(n);
+    for (std::size_t v = 0; v < n; ++v) parent[v] = std::uint32_t(v);
+    auto find = [&](std::uint32_t v) {
+        while (parent[v] != v) {
+            parent[v] = parent[parent[v]];  // path halving
+            v = parent[v];
+        }
+        return v;
+    };
+    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+        const std::uint32_t u = graph.edgeSource[e], v = graph.edgeTarget[e];
+        if (!joined(u, v)) continue;
+        const std::uint32_t a = find(u), b = find(v);
+        if (a < b)
+            parent[b] = a;
+        else if (b < a)
+            parent[a] = b;
+    }
+    component.assign(n, -1);
+    std::int32_t count = 0;
+    for (std::size_t v = 0; v < n; ++v) {
+        const std::uint32_t root = find(std::uint32_t(v));
+        component[v] = root == v ? count++ : component[root];  // root < v is numbered already
+    }
+    return std::size_t(count);
+}
+
 /// Renumbers arbitrary labels 0..S-1 in order of each label's smallest vertex; returns S.
 std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels);
 

@@ -1,6 +1,7 @@
 // ℓ0 cut pursuit on synthetic problems whose answer is known: piecewise-constant signals on a chain
 // and on a 3-D cloud are recovered exactly, the energy never increases, ρ = 0 and ρ → ∞ give their
-// limiting partitions, node weights enter the component values, results are deterministic.
+// limiting partitions, node weights enter the component values, results are deterministic, and at
+// convergence no merge of two adjacent components would lower the energy.
 #include "core/common/Error.h"
 #include "core/common/Progress.h"
 #include "core/superpoint/CutPursuit.h"
@@ -393,6 +394,43 @@ private slots:
                         stack.push_back(u);
                     }
             }
+        }
+    }
+
+    void convergedPartitionHasNoProfitableMerge() {
+        // The merge step runs until no pair of adjacent components gains from merging; at convergence
+        // (no split, no merge) that holds for the returned partition. Checked from scratch for every
+        // adjacent pair — ΔE = n_a n_b / (n_a + n_b) ‖μ_a − μ_b‖² − ρ w_ab ≥ 0, w_ab summed over the edges
+        // between them — on the noisy grid with random edge weights, from blocks of 300 (hundreds of
+        // components, so the merge step's neighbour lists span several ranges).
+        auto [g, f] = noisyBlockGrid();
+        std::mt19937 rng(8);
+        std::uniform_real_distribution<float> weight(0.3f, 1.7f);
+        for (auto& w : g.edgeWeight) w = weight(rng);
+        CutPursuitParams params;
+        params.regularization = 0.2;
+        params.tolerance = 0.0;
+        params.maxIterations = 100;
+        params.blockSize = 300;
+        const auto r = cutPursuit(g, f, 1, {}, params);
+        QVERIFY(r.converged);
+        QVERIFY(r.componentCount > 300);
+        std::vector<double> size(r.componentCount, 0.0), sum(r.componentCount, 0.0);
+        for (std::size_t i = 0; i < g.vertexCount; ++i) {
+            size[std::size_t(r.component[i])] += 1.0;
+            sum[std::size_t(r.component[i])] += f[i];
+        }
+        std::map<std::pair<std::int32_t, std::int32_t>, double> shared;
+        for (std::size_t e = 0; e < g.edgeCount(); ++e) {
+            const auto a = r.component[g.edgeSource[e]], b = r.component[g.edgeTarget[e]];
+            if (a != b) shared[{std::min(a, b), std::max(a, b)}] += g.edgeWeight[e];
+        }
+        QVERIFY(shared.size() > 600);
+        for (const auto& [pair, w] : shared) {
+            const auto a = std::size_t(pair.first), b = std::size_t(pair.second);
+            const double d = sum[a] / size[a] - sum[b] / size[b];
+            const double delta = size[a] * size[b] / (size[a] + size[b]) * d * d - params.regularization * w;
+            QVERIFY2(delta >= -1e-9, qPrintable(QStringLiteral("merging %1 and %2 lowers E by %3").arg(a).arg(b).arg(-delta)));
         }
     }
 

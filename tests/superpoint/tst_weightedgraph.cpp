@@ -1,11 +1,15 @@
 // Graph helpers of the superpoint stage: connected components by key from the edge list (union–find)
 // against a hand-worked case and the adjacency walk, and the kNN graph from the first columns of a wider
-// kNN table against the graph of a table holding only those columns.
+// kNN table against the graph of a table holding only those columns, and against a pair-set reference
+// (every listed pair once, shortest listed length, ascending pairs) on tables with padding, repeats and
+// asymmetric lengths.
 #include "core/superpoint/KnnGraph.h"
 #include "core/superpoint/WeightedGraph.h"
 
 #include <QtTest>
 
+#include <cmath>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -100,6 +104,67 @@ private slots:
             // More columns never lose an edge; an over-wide request is the whole table.
             QVERIFY(buildKnnGraph(wide, 3, weighting).edgeCount() >= a.edgeCount());
             QCOMPARE(buildKnnGraph(wide, 9, weighting).edgeTarget, buildKnnGraph(wide, weighting).edgeTarget);
+        }
+    }
+
+    void knnGraphMatchesPairSetReference() {
+        std::mt19937 rng(5);
+        for (int trial = 0; trial < 20; ++trial) {
+            const std::size_t n = 40 + std::size_t(trial) * 7;
+            const int k = 1 + trial % 6, columns = 1 + trial % 4;
+            NeighborLists t;
+            t.queries = n;
+            t.k = k;
+            // Mostly near indices (so pairs are listed from both sides), some -1 padding, self entries
+            // and repeats; lengths random per entry, so the two sides of a pair disagree.
+            std::uniform_int_distribution<int> offset(-4, 4), coin(0, 9);
+            std::uniform_real_distribution<float> length(0.01f, 4.0f);
+            for (std::size_t i = 0; i < n; ++i)
+                for (int j = 0; j < k; ++j) {
+                    const int c = coin(rng);
+                    std::int32_t v = c == 0 ? -1 : std::int32_t((std::int64_t(i) + offset(rng) + std::int64_t(n)) % std::int64_t(n));
+                    if (c == 1 && j > 0) v = t.indices.back();  // a repeat within the row
+                    t.indices.push_back(v);
+                    t.sqDistances.push_back(length(rng));
+                }
+            std::map<std::pair<std::uint32_t, std::uint32_t>, float> pairs;
+            for (std::size_t i = 0; i < n; ++i)
+                for (int j = 0; j < std::min(columns, k); ++j) {
+                    const std::int32_t v = t.indices[i * std::size_t(k) + std::size_t(j)];
+                    if (v < 0 || std::size_t(v) == i) continue;
+                    const auto key = std::make_pair(std::uint32_t(std::min<std::size_t>(i, std::size_t(v))),
+                                                    std::uint32_t(std::max<std::size_t>(i, std::size_t(v))));
+                    const float d2 = t.sqDistances[i * std::size_t(k) + std::size_t(j)];
+                    const auto [it, inserted] = pairs.emplace(key, d2);
+                    if (!inserted) it->second = std::min(it->second, d2);
+                }
+            double lengthSum = 0.0;
+            for (const auto& [key, d2] : pairs) lengthSum += std::sqrt(double(d2));
+            const double mean = pairs.empty() ? 0.0 : lengthSum / double(pairs.size());
+            for (auto weighting : {EdgeWeighting::InverseDistance, EdgeWeighting::Gaussian, EdgeWeighting::Uniform}) {
+                double gotMean = -1.0;
+                const WeightedGraph g = buildKnnGraph(t, columns, weighting, &gotMean);
+                QCOMPARE(g.vertexCount, n);
+                QCOMPARE(g.edgeCount(), pairs.size());
+                QCOMPARE(gotMean, mean);
+                std::size_t e = 0;
+                for (const auto& [key, d2] : pairs) {
+                    QCOMPARE(g.edgeSource[e], key.first);
+                    QCOMPARE(g.edgeTarget[e], key.second);
+                    const double d = std::sqrt(double(d2));
+                    const double w = weighting == EdgeWeighting::InverseDistance ? 1.0 / (1.0 + d / mean)
+                                     : weighting == EdgeWeighting::Gaussian     ? std::exp(-double(d2) / (mean * mean))
+                                                                                : 1.0;
+                    QCOMPARE(g.edgeWeight[e], float(w));
+                    ++e;
+                }
+                // The consuming overload builds the same graph and releases the table.
+                NeighborLists copy = t;
+                const WeightedGraph consumed = buildKnnGraph(std::move(copy), columns, weighting);
+                QCOMPARE(consumed.edgeTarget, g.edgeTarget);
+                QCOMPARE(consumed.edgeWeight, g.edgeWeight);
+                QVERIFY(copy.indices.empty() && copy.sqDistances.empty());
+            }
         }
     }
 
