@@ -160,6 +160,16 @@ PieceChain threePieceChain() {
     return c;
 }
 
+// Parameters that run the solver to convergence: no tolerance, iterations to spare.
+CutPursuitParams untilConverged(double rho, std::size_t blockSize = 0) {
+    CutPursuitParams params;
+    params.regularization = rho;
+    params.tolerance = 0.0;
+    params.maxIterations = 100;
+    params.blockSize = blockSize;
+    return params;
+}
+
 }  // namespace
 
 class TestCutPursuit : public QObject {
@@ -285,10 +295,7 @@ private slots:
             }
         }
         const WeightedGraph g = chain(f.size());
-        CutPursuitParams params;
-        params.regularization = 0.0;
-        params.tolerance = 0.0;
-        params.maxIterations = 100;
+        const CutPursuitParams params = untilConverged(0.0);
         const auto r = cutPursuit(g, f, 1, {}, params);
         QCOMPARE(r.componentCount, std::size_t(25));
         QCOMPARE(r.component, runs);
@@ -356,10 +363,7 @@ private slots:
         // batches of about 500: one thread and three give the same result, the trace never increases and
         // ends at the energy of the returned partition, and every component is connected.
         const auto [g, f] = noisyBlockGrid();
-        CutPursuitParams params;
-        params.regularization = 1.0;
-        params.tolerance = 0.0;
-        params.blockSize = 500;
+        CutPursuitParams params = untilConverged(1.0, 500);
         params.threads = 1;
         const auto one = cutPursuit(g, f, 1, {}, params);
         params.threads = 3;
@@ -407,11 +411,7 @@ private slots:
         std::mt19937 rng(8);
         std::uniform_real_distribution<float> weight(0.3f, 1.7f);
         for (auto& w : g.edgeWeight) w = weight(rng);
-        CutPursuitParams params;
-        params.regularization = 0.2;
-        params.tolerance = 0.0;
-        params.maxIterations = 100;
-        params.blockSize = 300;
+        const CutPursuitParams params = untilConverged(0.2, 300);
         const auto r = cutPursuit(g, f, 1, {}, params);
         QVERIFY(r.converged);
         QVERIFY(r.componentCount > 300);
