@@ -101,12 +101,14 @@ const char* idAttributeOf(ColorMode mode) {
     }
 }
 
-// Values of a single-component attribute mapped through viridis between their finite min and max.
-void colorByScalar(const std::vector<double>& values, std::vector<std::uint8_t>& out) {
+}  // namespace
+
+std::vector<std::uint8_t> scalarColors(const std::vector<double>& values, double* lowest, double* highest) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (double v : values)
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     const double range = hi - lo;
+    std::vector<std::uint8_t> out(3 * values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double v = values[i];
         if (!std::isfinite(v))
@@ -114,9 +116,10 @@ void colorByScalar(const std::vector<double>& values, std::vector<std::uint8_t>&
         else
             put(out, i, viridis(range > 0 ? (v - lo) / range : 0.5));
     }
+    if (lowest) *lowest = lo;
+    if (highest) *highest = hi;
+    return out;
 }
-
-}  // namespace
 
 Rgb8 viridis(double t) {
     if (std::isnan(t)) return kNeutralGrey;
@@ -199,7 +202,7 @@ std::vector<std::uint8_t> computeColors(const Scene& scene, const ColorSpec& spe
         case ColorMode::Height: {
             std::vector<double> z(n);
             for (std::size_t i = 0; i < n; ++i) z[i] = scene.positions[i].z();
-            colorByScalar(z, out);
+            out = scalarColors(z);
             break;
         }
         case ColorMode::Normals: {
@@ -237,7 +240,7 @@ std::vector<std::uint8_t> computeColors(const Scene& scene, const ColorSpec& spe
             const AttributeArray& a = *scene.find(spec.field);
             std::vector<double> values(n);
             for (std::size_t i = 0; i < n; ++i) values[i] = a.valueAsDouble(i);
-            colorByScalar(values, out);
+            out = scalarColors(values);
             break;
         }
     }

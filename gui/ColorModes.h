@@ -38,6 +38,10 @@ inline constexpr Rgb8 kNeutralGrey{128, 128, 128};
 
 /// Viridis colormap at t in [0, 1] (clamped; NaN gives kNeutralGrey).
 Rgb8 viridis(double t);
+/// 3 bytes per value: viridis from the finite minimum to the maximum (its middle colour when they are
+/// equal), kNeutralGrey where a value is not finite. lo and hi receive that range (lo > hi when no value
+/// is finite).
+std::vector<std::uint8_t> scalarColors(const std::vector<double>& values, double* lo = nullptr, double* hi = nullptr);
 /// Fixed palette colour of a semantic label id; ids <= 0 are kNeutralGrey. Ids beyond the palette
 /// fall back to hashedColor so every id gets a colour.
 Rgb8 labelColor(std::int64_t id);

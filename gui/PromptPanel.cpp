@@ -1,6 +1,7 @@
 #include "gui/PromptPanel.h"
 
 #include "core/common/Log.h"
+#include "core/openvocab/ClassSetPrompts.h"
 #include "core/openvocab/PromptTemplates.h"
 #include "core/scene/ClassSet.h"
 #include "gui/ColorLegend.h"
@@ -65,8 +66,7 @@ PromptPanel::PromptPanel(MainWindow* window)
     connect(worker_, &CoreWorker::progress, this, &PromptPanel::onProgress);
     connect(worker_, &CoreWorker::cancelled, this, [this](quint64 job) {
         if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
-        progress_->setVisible(false);
-        cancelButton_->setVisible(false);
+        setBusy(false);
         if (job == loadJob_ && !engine_) showModelHelp(tr("Loading was cancelled."));
         if (job != loadJob_) status_->setText(tr("Cancelled"));
         pending_ = Query::None;
@@ -221,10 +221,9 @@ QStringList PromptPanel::prompts() const {
 
 void PromptPanel::setClassSet(const QString& name) {
     try {
-        const ClassSet set = builtinClassSet(name.toStdString());
         QStringList lines;
-        for (const ClassInfo& c : set.classes)
-            if (c.id != set.ignoreId) lines << QString::fromStdString(cleanClassName(c.prompt));
+        for (const std::string& prompt : classSetPrompts(builtinClassSet(name.toStdString())).prompts)
+            lines << QString::fromStdString(prompt);
         promptsEdit_->setPlainText(lines.join('\n'));
         if (const int i = classSet_->findData(name); i >= 0) classSet_->setCurrentIndex(i);
     } catch (const std::exception& e) {
@@ -317,13 +316,17 @@ void PromptPanel::reloadModel() {
     }
     modelStatus_->setText(tr("Loading %1 …").arg(QFileInfo(settings.clipModel).fileName().toHtmlEscaped()));
     loadButton_->setVisible(false);
-    progress_->setValue(0);
-    progress_->setVisible(true);
-    cancelButton_->setVisible(true);
+    setBusy(true);
     refreshButtons();
     loadJob_ = worker_->requestTask(kLoadChannel, [settings](const Progress&) -> std::shared_ptr<void> {
         return std::shared_ptr<PromptEngine>(loadPromptEngine(settings));
     });
+}
+
+void PromptPanel::setBusy(bool busy) {
+    if (busy) progress_->setValue(0);
+    progress_->setVisible(busy);
+    cancelButton_->setVisible(busy);
 }
 
 void PromptPanel::cancel() {
@@ -335,9 +338,7 @@ void PromptPanel::requestEncode() {
     auto engine = engine_;
     status_->setText(
         tr("Encoding the scene (%1 points)…").arg(QLocale().toString(qulonglong(scene->pointCount()))));
-    progress_->setValue(0);
-    progress_->setVisible(true);
-    cancelButton_->setVisible(true);
+    setBusy(true);
     encodeJob_ = worker_->requestTask(kEncodeChannel,
                                       [engine, scene](const Progress& progress) -> std::shared_ptr<void> {
                                           engine->encodeScene(*scene, progress);
@@ -347,11 +348,7 @@ void PromptPanel::requestEncode() {
 
 void PromptPanel::segment() {
     if (!engine_ || !window_->scene() || prompts().isEmpty()) return;
-    pending_ = Query::Segment;
-    if (encodedScene_ != window_->scene())
-        requestEncode();
-    else
-        runPendingQuery();
+    startQuery(Query::Segment);
 }
 
 void PromptPanel::heatmap() {
@@ -363,9 +360,13 @@ void PromptPanel::heatmap() {
         heatmapPrompt_ = names.front();
     else
         return;
-    pending_ = Query::Heatmap;
+    startQuery(Query::Heatmap);
+}
+
+void PromptPanel::startQuery(Query query) {
+    pending_ = query;
     if (encodedScene_ != window_->scene())
-        requestEncode();
+        requestEncode();  // the query runs when the scene is encoded
     else
         runPendingQuery();
 }
@@ -374,9 +375,7 @@ void PromptPanel::runPendingQuery() {
     auto engine = engine_;
     auto scene = encodedScene_;
     const std::vector<std::string> templ = templates();
-    progress_->setValue(0);
-    progress_->setVisible(true);
-    cancelButton_->setVisible(true);
+    setBusy(true);
     if (pending_ == Query::Segment) {
         const QStringList names = prompts();
         OpenVocabQuery query;
@@ -410,8 +409,7 @@ void PromptPanel::onProgress(quint64 job, double fraction) {
 void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
     if (job == loadJob_) {
         engine_ = std::static_pointer_cast<PromptEngine>(result);
-        progress_->setVisible(false);
-        cancelButton_->setVisible(false);
+        setBusy(false);
         modelStatus_->setText(QString::fromStdString(engine_->description()).toHtmlEscaped());
         loadButton_->setVisible(true);
         refreshButtons();
@@ -425,14 +423,12 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
         if (pending_ != Query::None) {
             runPendingQuery();
         } else {
-            progress_->setVisible(false);
-            cancelButton_->setVisible(false);
+            setBusy(false);
         }
         return;
     }
     if (job != queryJob_) return;
-    progress_->setVisible(false);
-    cancelButton_->setVisible(false);
+    setBusy(false);
     const Query query = pending_;
     pending_ = Query::None;
     if (query == Query::Segment) {
@@ -452,8 +448,7 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
 
 void PromptPanel::onFailed(quint64 job, const QString& message) {
     if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
-    progress_->setVisible(false);
-    cancelButton_->setVisible(false);
+    setBusy(false);
     pending_ = Query::None;
     if (job == loadJob_) {
         engine_.reset();
@@ -506,17 +501,8 @@ void PromptPanel::showScalarLayer(const std::vector<float>& values, const QStrin
                              .arg(scene ? scene->pointCount() : 0));
         return;
     }
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (float v : values)
-        if (std::isfinite(v)) lo = std::min(lo, double(v)), hi = std::max(hi, double(v));
-    std::vector<std::uint8_t> rgb(3 * values.size());
-    const double range = hi - lo;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        const Rgb8 c =
-            std::isfinite(values[i]) ? viridis(range > 0 ? (values[i] - lo) / range : 0.5) : kNeutralGrey;
-        rgb[3 * i] = c[0], rgb[3 * i + 1] = c[1], rgb[3 * i + 2] = c[2];
-    }
-    window_->viewport()->setColors(rgb);
+    double lo = 0.0, hi = 0.0;
+    window_->viewport()->setColors(scalarColors(std::vector<double>(values.begin(), values.end()), &lo, &hi));
     if (lo <= hi) window_->legendPanel()->showScalar({title.toStdString(), lo, hi});
 }
 

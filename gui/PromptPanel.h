@@ -98,6 +98,12 @@ private:
     void refreshClassList();
     void refreshButtons();
     void showModelHelp(const QString& error);
+    enum class Query { None, Segment, Heatmap };
+
+    /// Shows (with the bar at 0) or hides the progress bar and its Cancel button.
+    void setBusy(bool busy);
+    /// Runs `query` now, or once the shown scene is encoded.
+    void startQuery(Query query);
     void requestEncode();
     void runPendingQuery();
     void onTaskFinished(quint64 job, std::shared_ptr<void> result);
@@ -109,8 +115,6 @@ private:
     /// features and labels computed on it still fit); rebase such results onto window_->scene().
     bool fitsShownScene(const std::shared_ptr<const Scene>& scene) const;
     void showScalarLayer(const std::vector<float>& values, const QString& title);
-
-    enum class Query { None, Segment, Heatmap };
 
     MainWindow* window_;
     CoreWorker* worker_;

@@ -154,10 +154,8 @@ EigenFeatures runEigenFeatures(const std::vector<Eigen::Vector3f>& points, const
     const KdTree tree(anchorPositions);
     // Each point queries its K anchors itself instead of reading a precomputed N × K table: the table
     // (K = 16: 128 bytes per point) was the memory peak of the whole superpoint stage.
+    // The sampling above has rejected non-finite points, so every query is valid.
     const int k = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(params.k), tree.size()));
-    for (std::size_t i = 0; i < points.size(); ++i)
-        if (!points[i].allFinite())
-            throw InvalidArgument("neighbour search: query " + std::to_string(i) + " has a non-finite coordinate");
     progress.check();
     blockedParallel(points.size(), params.threads, progress.sub(0.4, 1.0), [&](std::size_t i) {
         thread_local std::vector<Eigen::Vector3f> q;

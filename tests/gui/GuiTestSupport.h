@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QGuiApplication>
+#include <QImage>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QStandardPaths>
@@ -35,6 +36,15 @@ inline s4::gui::MainWindow::Options testWindowOptions() {
     options.persistSettings = false;
     options.errorDialogs = false;
     return options;
+}
+
+/// Number of pixels of `image` whose colour satisfies `matches(QColor)`.
+template <typename Matches>
+int countPixels(const QImage& image, Matches&& matches) {
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) count += matches(image.pixelColor(x, y)) ? 1 : 0;
+    return count;
 }
 
 /// Runs a test object the way s4studio runs its window. Without a display the suite still starts (on

@@ -174,7 +174,6 @@ private slots:
         QTest::qWait(100);
     }
 
-    // The launcher's tokenization options are checked before any window opens (no display needed).
     void tasksRunOnTheWorkerAndSupersedeTheirOwnChannel() {
         CoreWorker worker;
         QSignalSpy finished(&worker, &CoreWorker::taskFinished);
@@ -214,6 +213,7 @@ private slots:
         QVERIFY(ranOn && ranOn != QThread::currentThread());
     }
 
+    // The launcher's tokenization options are checked before any window opens (no display needed).
     void badTokenizationOptionsAreRejected() {
         test::StudioRun run = test::runStudio({"--gamma", "1.5", "--exit"}, kGenerousMs);
         QCOMPARE(run.code, 2);

@@ -65,15 +65,9 @@ bool isReaderStub(const QString& message) {
 }
 
 int countColor(const QImage& image, const Rgb8& c) {
-    int count = 0;
-    for (int y = 0; y < image.height(); ++y)
-        for (int x = 0; x < image.width(); ++x) {
-            const QColor p = image.pixelColor(x, y);
-            if (std::abs(p.red() - c[0]) <= 2 && std::abs(p.green() - c[1]) <= 2 &&
-                std::abs(p.blue() - c[2]) <= 2)
-                ++count;
-        }
-    return count;
+    return test::countPixels(image, [&](const QColor& p) {
+        return std::abs(p.red() - c[0]) <= 2 && std::abs(p.green() - c[1]) <= 2 && std::abs(p.blue() - c[2]) <= 2;
+    });
 }
 
 }  // namespace

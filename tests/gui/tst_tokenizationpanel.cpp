@@ -121,14 +121,9 @@ private slots:
         openTwoPlanes();
         // The scene has no colour, so it is shown by height (viridis: never a saturated red).
         auto redPixels = [this] {
-            const QImage image = window_->viewport()->grabFramebuffer();
-            int count = 0;
-            for (int y = 0; y < image.height(); ++y)
-                for (int x = 0; x < image.width(); ++x) {
-                    const QColor c = image.pixelColor(x, y);
-                    if (c.red() > 180 && c.green() < 90 && c.blue() < 90) ++count;
-                }
-            return count;
+            return test::countPixels(window_->viewport()->grabFramebuffer(), [](const QColor& c) {
+                return c.red() > 180 && c.green() < 90 && c.blue() < 90;
+            });
         };
         QCOMPARE(redPixels(), 0);
         panel->setAnchorsVisible(true);
@@ -159,15 +154,9 @@ private slots:
         }
         // Drawn in a pale red that the height colours (viridis) never produce.
         auto sphereLines = [this] {
-            const QImage image = window_->viewport()->grabFramebuffer();
-            int count = 0;
-            for (int y = 0; y < image.height(); ++y)
-                for (int x = 0; x < image.width(); ++x) {
-                    const QColor c = image.pixelColor(x, y);
-                    if (c.red() > 220 && c.green() > 110 && c.green() < 175 && c.blue() > 110 && c.blue() < 175)
-                        ++count;
-                }
-            return count;
+            return test::countPixels(window_->viewport()->grabFramebuffer(), [](const QColor& c) {
+                return c.red() > 220 && c.green() > 110 && c.green() < 175 && c.blue() > 110 && c.blue() < 175;
+            });
         };
         QCOMPARE(sphereLines(), 0);
         panel->setRadiusSpheresVisible(true);

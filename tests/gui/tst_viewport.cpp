@@ -34,16 +34,10 @@ std::shared_ptr<Scene> twoPlanes() {
 }
 
 int countPixels(const QImage& image, const QColor& color, int tolerance = 2) {
-    int count = 0;
-    for (int y = 0; y < image.height(); ++y)
-        for (int x = 0; x < image.width(); ++x) {
-            const QColor c = image.pixelColor(x, y);
-            if (std::abs(c.red() - color.red()) <= tolerance &&
-                std::abs(c.green() - color.green()) <= tolerance &&
-                std::abs(c.blue() - color.blue()) <= tolerance)
-                ++count;
-        }
-    return count;
+    return test::countPixels(image, [&](const QColor& c) {
+        return std::abs(c.red() - color.red()) <= tolerance && std::abs(c.green() - color.green()) <= tolerance &&
+               std::abs(c.blue() - color.blue()) <= tolerance;
+    });
 }
 
 QColor toQColor(const Rgb8& c) {

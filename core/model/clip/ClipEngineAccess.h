@@ -14,8 +14,6 @@ struct ClipEngineAccess {
     static ClipModel& model(const ClipEngine& engine);
     /// Where the model's parameters live.
     static c10::Device device(const ClipEngine& engine);
-    /// The model's floating type: float32 on the CPU, float16 on CUDA.
-    static at::ScalarType dtype(const ClipEngine& engine);
 };
 
 /// Shorthands.

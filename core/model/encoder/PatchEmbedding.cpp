@@ -1,6 +1,7 @@
 #include "core/model/encoder/PatchEmbedding.h"
 
 #include "core/common/Error.h"
+#include "core/model/clip/ClipConfig.h"
 
 #include <ATen/ATen.h>
 
@@ -14,12 +15,6 @@ namespace {
 
 // PyTorch's defaults for nn.LayerNorm and nn.BatchNorm1d, which the pretraining job uses.
 constexpr double kNormEps = 1e-5;
-
-std::string sizesText(const torch::Tensor& t) {
-    std::string s = "[";
-    for (std::int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
 
 // A container module so that children are named "<name>.<i>.…" like a PyTorch nn.Sequential/ModuleList.
 std::vector<PointwiseLayer> registerStack(torch::nn::Module& owner, const std::string& name, int in,
@@ -84,10 +79,10 @@ PatchEmbeddingImpl::PatchEmbeddingImpl(const PointNetConfig& config) : config_(c
 torch::Tensor PatchEmbeddingImpl::forward(const torch::Tensor& features, const torch::Tensor& valid) {
     if (features.dim() != 4 || features.size(3) != config_.inputDim)
         throw InvalidArgument("PatchEmbedding: features must be B×N×M×" + std::to_string(config_.inputDim) +
-                              ", got " + sizesText(features));
+                              ", got " + clip::formatShape(features.sizes().vec()));
     if (valid.dim() != 3 || valid.sizes() != features.sizes().slice(0, 3))
         throw InvalidArgument("PatchEmbedding: valid must be B×N×M matching the features " +
-                              sizesText(features) + ", got " + sizesText(valid));
+                              clip::formatShape(features.sizes().vec()) + ", got " + clip::formatShape(valid.sizes().vec()));
     const torch::Tensor mask = valid.to(torch::kBool);
     if (mask.numel() > 0 && !mask.any(2).all().item<bool>())
         throw InvalidArgument("PatchEmbedding: a patch has no valid member");
@@ -111,7 +106,7 @@ std::vector<double> positionEmbeddingFrequencies(const PositionEmbeddingConfig& 
 torch::Tensor sinCosPositionEmbedding(const torch::Tensor& centres, const torch::Tensor& radius,
                                       const PositionEmbeddingConfig& config, int width) {
     if (centres.dim() != 3 || centres.size(2) != 3)
-        throw InvalidArgument("position embedding: centres must be B×N×3, got " + sizesText(centres));
+        throw InvalidArgument("position embedding: centres must be B×N×3, got " + clip::formatShape(centres.sizes().vec()));
     const std::int64_t bands = config.bands;
     if (bands < 1 || 6 * bands > width)
         throw InvalidArgument("position embedding: 6 × " + std::to_string(bands) +
@@ -122,7 +117,7 @@ torch::Tensor sinCosPositionEmbedding(const torch::Tensor& centres, const torch:
     if (config.scaleByRadius) {
         if (radius.numel() != batch)
             throw InvalidArgument("position embedding: one radius per cloud expected (" +
-                                  std::to_string(batch) + "), got " + sizesText(radius));
+                                  std::to_string(batch) + "), got " + clip::formatShape(radius.sizes().vec()));
         const torch::Tensor r = radius.to(torch::kFloat32).reshape({batch, 1, 1});
         if (batch > 0 && !(r > 0).all().item<bool>())
             throw InvalidArgument("position embedding: the patch radius must be positive");

@@ -4,17 +4,8 @@
 
 #include <cmath>
 #include <random>
-#include <string_view>
 
 namespace s4 {
-
-namespace {
-
-bool endsWith(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
 
 std::vector<TokenizerTensor> randomTokenizerTensors(const PointNetConfig& pointnet, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
@@ -25,7 +16,7 @@ std::vector<TokenizerTensor> randomTokenizerTensors(const PointNetConfig& pointn
         TokenizerTensor t{spec.name, spec.shape, std::vector<float>(count, 0.0f)};
         const bool isNorm = spec.name.find(".norm.") != std::string::npos;
         if (isNorm) {
-            if (endsWith(spec.name, ".weight") || endsWith(spec.name, ".running_var"))
+            if (spec.name.ends_with(".weight") || spec.name.ends_with(".running_var"))
                 std::fill(t.values.begin(), t.values.end(), 1.0f);
         } else {
             // Linear weight [out, in] or bias [out]: the fan-in is the weight's second dimension; a bias

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Log.h"
+#include "core/model/clip/ClipConfig.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/generated/variable_factories.h>
@@ -13,12 +14,6 @@
 namespace s4::encoder {
 
 namespace {
-
-std::string sizesText(c10::IntArrayRef sizes) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < sizes.size(); ++i) s += (i ? ", " : "") + std::to_string(sizes[i]);
-    return s + "]";
-}
 
 void mismatch(const char* what, int trained, int actual) {
     throw InvalidArgument(std::string("tokenizer checkpoint was trained for a CLIP with ") + what + " " +
@@ -65,8 +60,8 @@ void S4TokenEncoderImpl::loadWeights(const TokenizerCheckpoint& checkpoint) {
         torch::Tensor& target = it->second;
         if (target.sizes() != c10::IntArrayRef(t.shape))
             throw InvalidArgument("tokenizer weights: tensor \"" + t.name + "\" has shape " +
-                                  sizesText(t.shape) + ", the encoder's parameter has " +
-                                  sizesText(target.sizes()));
+                                  clip::formatShape(t.shape) + ", the encoder's parameter has " +
+                                  clip::formatShape(target.sizes().vec()));
         const torch::Tensor source =
             torch::from_blob(const_cast<float*>(t.values.data()), c10::IntArrayRef(t.shape), torch::kFloat32);
         target.copy_(source);
@@ -82,7 +77,7 @@ torch::Tensor S4TokenEncoderImpl::tokens(const torch::Tensor& features, const to
     const torch::Tensor t = pointnet->forward(features, valid);
     if (centres.dim() != 3 || centres.size(0) != t.size(0) || centres.size(1) != t.size(1))
         throw InvalidArgument("S4TokenEncoder: centres must be B×N×3 matching the patches, got " +
-                              sizesText(centres.sizes()));
+                              clip::formatShape(centres.sizes().vec()));
     return t + sinCosPositionEmbedding(centres.to(t.device()), radius.to(t.device()),
                                        config_.positionEmbedding, config_.pointnet.output);
 }

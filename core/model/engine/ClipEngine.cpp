@@ -189,10 +189,6 @@ c10::Device ClipEngineAccess::device(const ClipEngine& engine) {
     return engine.impl_->device;
 }
 
-at::ScalarType ClipEngineAccess::dtype(const ClipEngine& engine) {
-    return engine.impl_->dtype;
-}
-
 }  // namespace clip
 
 }  // namespace s4

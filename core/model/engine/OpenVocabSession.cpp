@@ -17,7 +17,6 @@ struct OpenVocabSession::Impl {
     ClipEngine clip;
     PointCloudEncoder encoder;
     TextEmbeddingCache textCache;
-    TokenizationPipeline pipeline;
     std::optional<PointFeatureField> field;
     std::string description;
 
@@ -70,16 +69,19 @@ OpenVocabSession::~OpenVocabSession() = default;
 std::string OpenVocabSession::description() const { return impl_->description; }
 
 void OpenVocabSession::encodeScene(const Scene& scene, const Progress& progress) {
-    encodeScene(std::make_shared<const Scene>(scene), progress);
+    // The pipeline below lives only for this call and its results do not hold the scene, so it can read
+    // the caller's scene through a non-owning pointer instead of a copy.
+    encodeScene(std::shared_ptr<const Scene>(std::shared_ptr<const Scene>{}, &scene), progress);
 }
 
 void OpenVocabSession::encodeScene(std::shared_ptr<const Scene> scene, const Progress& progress) {
     impl_->field.reset();
     if (!scene || scene->pointCount() == 0) throw InvalidArgument("the scene has no points to encode");
     // The checkpoint fixes the tokenization it was trained with (S4TOKEN.md §1–3).
-    TokenizationParams params = impl_->encoder.checkpoint().tokenization;
-    impl_->pipeline.setScene(scene);
-    const TokenizationResult tokens = impl_->pipeline.run(params, progress.sub(0.0, 0.6), true);
+    TokenizationPipeline pipeline;
+    pipeline.setScene(scene);
+    const TokenizationResult tokens =
+        pipeline.run(impl_->encoder.checkpoint().tokenization, progress.sub(0.0, 0.6), true);
     if (!tokens.superpoints || !tokens.patches) throw InvalidArgument("the tokenization produced no patches");
     impl_->field = impl_->encoder.encode(scene->positions, tokens.superpoints->labels, *tokens.patches,
                                          progress.sub(0.6, 1.0));

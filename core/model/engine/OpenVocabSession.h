@@ -54,9 +54,10 @@ public:
     std::string description() const;
 
     /// Tokenizes the scene with the checkpoint's parameters, encodes it and caches the point features.
-    /// Throws Cancelled when cancelled (the previous cache is then dropped).
+    /// Throws Cancelled when cancelled (the previous cache is then dropped). The scene is read during the
+    /// call, not copied.
     void encodeScene(const Scene& scene, const Progress& progress = {});
-    /// The same without copying a scene the caller already shares.
+    /// The same for a scene the caller shares.
     void encodeScene(std::shared_ptr<const Scene> scene, const Progress& progress = {});
     bool hasEncodedScene() const;
     std::size_t encodedPointCount() const;
