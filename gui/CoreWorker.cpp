@@ -25,6 +25,7 @@ struct CoreJob {
     std::shared_ptr<const Scene> scene;
     TokenizationParams params;
     bool withSuperpoints = true;
+    std::string truth;           ///< Tokenize only: the ground-truth attribute for patch purity
     std::vector<double> gammas;  ///< GammaSweep only
     int channel = 0;             ///< Task only: tasks supersede others of their channel
     CoreWorker::TaskFunction task;
@@ -94,11 +95,36 @@ private:
             executeTask(job);
             return;
         }
+        executeTokenization(job);
+    }
+
+    // Runs one job on this thread: tells the UI it starts (or that it was cancelled while it waited),
+    // forwards its progress, and posts its outcome. body(progress) does the work and returns the call
+    // that emits the result; a cancellation or an error is posted instead. `what` names the job in the log.
+    template <typename Body>
+    void runJob(const CoreJob& job, const char* what, Body&& body) {
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
         if (!beginJob(job)) return;
         const Progress progress = jobProgress(job);
         try {
+            auto emitResult = body(progress);
+            progress.check();
+            post(std::move(emitResult));
+        } catch (const Cancelled&) {
+            logger("gui")->debug("{} {} cancelled", what, id);
+            post([owner, id] { emit owner->cancelled(id); });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromUtf8(e.what());
+            logger("gui")->warn("{} {} failed: {}", what, id, e.what());
+            post([owner, id, message] { emit owner->failed(id, message); });
+        }
+    }
+
+    void executeTokenization(const CoreJob& job) {
+        CoreWorker* owner = owner_;
+        const quint64 id = job.id;
+        runJob(job, "tokenization job", [&](const Progress& progress) {
             auto outcome = std::make_shared<TokenizationOutcome>();
             outcome->scene = pipeline_.scene();
             outcome->params = job.params;
@@ -107,10 +133,7 @@ private:
             const Scene& scene = *outcome->scene;
             const Patches& patches = *outcome->result.patches;
             outcome->patchOfPoint = assignPointsToPatches(scene.positions, patches);
-            // After a prompt segmentation "label" holds prompt ids and the dataset's ground truth moved to
-            // "dataset_label" (MainWindow::storePromptLabels): purity is about the ground truth.
-            const AttributeArray* label = scene.find("dataset_label");
-            if (!label || label->type() != ScalarType::Int32) label = scene.find(attr::kLabel);
+            const AttributeArray* label = job.truth.empty() ? nullptr : scene.find(job.truth);
             if (label && label->type() == ScalarType::Int32 && label->components() == 1 &&
                 label->size() == scene.pointCount()) {
                 // ScanNet / S3DIS convention: label 0 is "unannotated" and does not vote.
@@ -118,17 +141,9 @@ private:
                     patches.members, patches.valid, static_cast<std::size_t>(patches.groupSize),
                     std::span(label->data<std::int32_t>(), label->size()), 0);
             }
-            progress.check();
             std::shared_ptr<const TokenizationOutcome> done = std::move(outcome);
-            post([owner, id, done] { emit owner->tokenizationFinished(id, done); });
-        } catch (const Cancelled&) {
-            logger("gui")->debug("tokenization job {} cancelled", id);
-            post([owner, id] { emit owner->cancelled(id); });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromUtf8(e.what());
-            logger("gui")->warn("tokenization job {} failed: {}", id, e.what());
-            post([owner, id, message] { emit owner->failed(id, message); });
-        }
+            return [owner, id, done] { emit owner->tokenizationFinished(id, done); };
+        });
     }
 
     // Tells the UI a job starts, or that it was cancelled while it waited (then returns false).
@@ -164,9 +179,7 @@ private:
     void executeSweep(const CoreJob& job) {
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
-        if (!beginJob(job)) return;
-        const Progress progress = jobProgress(job);
-        try {
+        runJob(job, "gamma sweep job", [&](const Progress& progress) {
             auto outcome = std::make_shared<GammaSweepOutcome>();
             outcome->scene = pipeline_.scene();
             const double superpointShare = 0.5;
@@ -186,36 +199,18 @@ private:
                 if (g == 0 && !outcome->anchors.front().indices.empty())
                     outcome->sampling.firstIndex = outcome->anchors.front().indices.front();
             }
-            progress.check();
             std::shared_ptr<const GammaSweepOutcome> done = std::move(outcome);
-            post([owner, id, done] { emit owner->gammaSweepFinished(id, done); });
-        } catch (const Cancelled&) {
-            logger("gui")->debug("gamma sweep job {} cancelled", id);
-            post([owner, id] { emit owner->cancelled(id); });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromUtf8(e.what());
-            logger("gui")->warn("gamma sweep job {} failed: {}", id, e.what());
-            post([owner, id, message] { emit owner->failed(id, message); });
-        }
+            return [owner, id, done] { emit owner->gammaSweepFinished(id, done); };
+        });
     }
 
     void executeTask(const CoreJob& job) {
         CoreWorker* owner = owner_;
         const quint64 id = job.id;
-        if (!beginJob(job)) return;
-        const Progress progress = jobProgress(job);
-        try {
+        runJob(job, "task", [&](const Progress& progress) {
             std::shared_ptr<void> result = job.task(progress);
-            progress.check();
-            post([owner, id, result] { emit owner->taskFinished(id, result); });
-        } catch (const Cancelled&) {
-            logger("gui")->debug("task {} cancelled", id);
-            post([owner, id] { emit owner->cancelled(id); });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromUtf8(e.what());
-            logger("gui")->warn("task {} failed: {}", id, e.what());
-            post([owner, id, message] { emit owner->failed(id, message); });
-        }
+            return [owner, id, result] { emit owner->taskFinished(id, result); };
+        });
     }
 
     std::shared_ptr<CoreWorkerQueue> queue_;
@@ -271,11 +266,13 @@ void CoreWorker::enqueueSceneChange(CoreJob job) {
         executor, [executor] { executor->drain(); }, Qt::QueuedConnection);
 }
 
-quint64 CoreWorker::requestTokenization(const TokenizationParams& params, bool withSuperpoints) {
+quint64 CoreWorker::requestTokenization(const TokenizationParams& params, bool withSuperpoints,
+                                        const std::string& truth) {
     CoreJob job;
     job.kind = CoreJob::Kind::Tokenize;
     job.params = params;
     job.withSuperpoints = withSuperpoints;
+    job.truth = truth;
     return enqueue(std::move(job));
 }
 

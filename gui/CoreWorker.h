@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 class QThread;
@@ -33,7 +34,7 @@ struct TokenizationOutcome {
     TokenizationParams params;
     TokenizationResult result;
     std::vector<std::int32_t> patchOfPoint;  ///< per point: displayed patch id or -1 (PatchAssignment.h)
-    std::optional<PatchScores> patchScores;  ///< only when the scene has an integer "label" attribute
+    std::optional<PatchScores> patchScores;  ///< only when the scene has the requested ground truth
 };
 
 /// WFPS anchors for several γ on the same (cached) superpoints, all from the same first index.
@@ -64,7 +65,10 @@ public:
     void replaceScene(std::shared_ptr<const Scene> scene);
     /// Queues a tokenization of the current scene; supersedes older tokenization requests. Returns the
     /// job id carried by the signals. withSuperpoints computes superpoints for kNN/ball too (display).
-    quint64 requestTokenization(const TokenizationParams& params, bool withSuperpoints = true);
+    /// Patch purity is measured against the integer attribute `truth` when the scene has it (the
+    /// dataset's labels; empty: none, e.g. when "label" holds labels a tool assigned).
+    quint64 requestTokenization(const TokenizationParams& params, bool withSuperpoints = true,
+                                const std::string& truth = attr::kLabel);
     /// Queues WFPS runs for each γ (in [0, 1]) with the sampling parameters of params, on the superpoints
     /// of params.superpoints (cached by the pipeline: only WFPS runs per γ). Supersedes older sweeps.
     quint64 requestGammaSweep(const TokenizationParams& params, const std::vector<double>& gammas);

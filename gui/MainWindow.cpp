@@ -4,6 +4,7 @@
 #include "core/common/Log.h"
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
+#include "core/openvocab/ClassSetPrompts.h"
 #include "gui/AnchorOverlay.h"
 #include "gui/ClipSettingsDialog.h"
 #include "gui/GammaSweepView.h"
@@ -510,10 +511,10 @@ bool MainWindow::storePromptLabels(const QStringList& prompts, const std::vector
     // Copy on write: the current scene may be read by a worker right now (tokenization, encoding).
     auto edited = std::make_shared<Scene>(*scene_);
     // The dataset's own labels are ground truth: keep them beside the prompt labels instead of losing them.
-    if (!assignedLabels_ && edited->find(attr::kLabel) && !edited->find("dataset_label")) {
+    if (!assignedLabels_ && edited->find(attr::kLabel) && !edited->find(attr::kDatasetLabel)) {
         const ScalarType type = edited->find(attr::kLabel)->type();
         const int components = edited->find(attr::kLabel)->components();
-        AttributeArray& kept = edited->add("dataset_label", type, components);  // may reallocate the list
+        AttributeArray& kept = edited->add(attr::kDatasetLabel, type, components);  // may reallocate the list
         std::memcpy(kept.rawData(), edited->find(attr::kLabel)->rawData(), kept.byteSize());
     }
     const auto classes = static_cast<std::int32_t>(prompts.size());
@@ -536,7 +537,9 @@ bool MainWindow::storePromptLabels(const QStringList& prompts, const std::vector
         colorSpec_ = previousSpec;
         return false;
     }
-    return chooseColorSpec({ColorMode::Labels, {}});  // take the viewport back from any panel's layer
+    // replaceScene has applied the label colours; panels showing a layer of their own give the viewport back.
+    emit colorSpecChosen();
+    return true;
 }
 
 void MainWindow::setResultsModified(bool modified) {
@@ -704,10 +707,48 @@ void MainWindow::exportLabels() {
     exportLabelsTo(path, choice->format);
 }
 
+namespace {
+
+// Prompt labels are prompt indices. The dataset formats hold class ids: when the prompts are exactly
+// those of a class set whose ids the format takes, the scene to write carries those ids instead; null
+// when there is no such set.
+std::shared_ptr<const Scene> withClassIds(const Scene& scene, const AssignedLabelClasses& prompts,
+                                          LabelFormat format) {
+    // NYU40 ids for the ScanNet benchmark format, raw SemanticKITTI ids for .label files.
+    const std::vector<std::string> sets = format == LabelFormat::ScanNetIds ? std::vector<std::string>{"scannet20", "nyu40"}
+                                                                            : std::vector<std::string>{"semantickitti"};
+    const AttributeArray* label = scene.find(attr::kLabel);
+    if (!label || label->type() != ScalarType::Int32) return nullptr;
+    for (const std::string& name : sets) {
+        const ClassSet set = builtinClassSet(name);
+        const ClassSetPrompts classes = classSetPrompts(set);
+        if (classes.prompts != prompts.names) continue;
+        auto mapped = std::make_shared<Scene>(scene);
+        const std::vector<std::int32_t> ids = promptLabelsToClassIds(
+            {label->data<std::int32_t>(), scene.pointCount()}, classes.ids, std::max(set.ignoreId, 0));
+        std::copy(ids.begin(), ids.end(), mapped->find(attr::kLabel)->data<std::int32_t>());
+        return mapped;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 bool MainWindow::exportLabelsTo(const QString& path, LabelFormat format) {
     if (!scene_) return false;
+    std::shared_ptr<const Scene> toWrite = scene_;
+    if (assignedLabels_ && (format == LabelFormat::ScanNetIds || format == LabelFormat::SemanticKitti)) {
+        toWrite = withClassIds(*scene_, *assignedLabels_, format);
+        if (!toWrite) {
+            showError(tr("Export Labels"),
+                      tr("The labels are numbers of typed prompts, and this format holds dataset class ids. "
+                         "Segment with the %1 class set to export them in it, or export them as text or PLY.")
+                          .arg(format == LabelFormat::ScanNetIds ? tr("ScanNet 20 or NYU40") : tr("SemanticKITTI")));
+            return false;
+        }
+    }
     try {
-        writeLabels(path.toStdString(), *scene_, format);
+        writeLabels(path.toStdString(), *toWrite, format);
     } catch (const std::exception& e) {
         showError(tr("Export Labels"), tr("%1: %2").arg(path, QString::fromUtf8(e.what())));
         return false;

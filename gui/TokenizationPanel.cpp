@@ -370,7 +370,10 @@ void TokenizationPanel::recompute() {
     debounce_->stop();
     if (!window_->scene()) return;
     status_->setText(tr("Queued…"));
-    worker_->requestTokenization(params(), true);
+    // After a prompt segmentation "label" holds prompt numbers; the dataset's labels, if it had any, were
+    // kept as "dataset_label" (MainWindow::storePromptLabels), and purity is about those.
+    const bool promptLabels = window_->assignedLabelClasses() || window_->scene()->find(attr::kDatasetLabel);
+    worker_->requestTokenization(params(), true, promptLabels ? attr::kDatasetLabel : attr::kLabel);
 }
 
 void TokenizationPanel::onSceneShown() {

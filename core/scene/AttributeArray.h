@@ -72,6 +72,8 @@ inline constexpr const char* kIntensity = "intensity";   ///< float32 × 1
 inline constexpr const char* kLabel = "label";           ///< int32 × 1, semantic class id of the dataset
 inline constexpr const char* kInstance = "instance";     ///< int32 × 1
 inline constexpr const char* kSuperpoint = "superpoint"; ///< int32 × 1
+/// The dataset's "label" kept aside when a tool (prompt segmentation) writes its own labels to "label".
+inline constexpr const char* kDatasetLabel = "dataset_label";
 } // namespace attr
 
 } // namespace s4

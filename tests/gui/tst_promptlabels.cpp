@@ -10,6 +10,7 @@
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
 #include "core/model/clip/RandomClipModel.h"
+#include "core/scene/ClassSet.h"
 #include "core/model/encoder/RandomTokenizerCheckpoint.h"
 #include "gui/LegendPanel.h"
 #include "gui/MainWindow.h"
@@ -115,6 +116,9 @@ private slots:
         params.grouping.groupSize = 16;
         writeRandomTokenizerCheckpoint(root / "tokenizer", clip::tinyClipConfig(), params, 7);
         writePly(floorAndWall(), root / "floor_and_wall.ply");
+        Scene unlabelled = floorAndWall();
+        unlabelled.remove(attr::kLabel);
+        writePly(unlabelled, root / "unlabelled.ply");
     }
     void init() { useTinyModel(); }
     void cleanupTestCase() {
@@ -265,6 +269,72 @@ private slots:
         answerNextMessageBox(QMessageBox::Discard, &asked);
         QVERIFY(window->close());
         QVERIFY(asked);
+    }
+
+    void patchPurityIsMeasuredAgainstTheDatasetLabelsOnly() {
+        // With dataset labels, the purity after storing prompt labels is the one before (the ground
+        // truth moved to "dataset_label"); without them there is none, also not against prompt numbers.
+        S4_REQUIRE_DISPLAY();
+        for (const char* file : {"floor_and_wall.ply", "unlabelled.ply"}) {
+            auto window = newWindow();
+            TokenizationPanel* tokenization = window->tokenizationPanel();
+            QSignalSpy tokenized(tokenization, &TokenizationPanel::resultShown);
+            QVERIFY(openAndWait(*window, models_.filePath(file)));
+            QVERIFY(tokenized.wait(kGenerousMs));
+            const auto before = tokenization->outcome()->patchScores;
+            QCOMPARE(before.has_value(), std::string(file) == "floor_and_wall.ply");
+            const std::size_t n = window->scene()->pointCount();
+            std::vector<std::int32_t> prompt(n);
+            for (std::size_t i = 0; i < n; ++i) prompt[i] = std::int32_t(i % 2);  // mixes every patch
+            tokenized.clear();
+            QVERIFY(window->storePromptLabels({"a", "b"}, {PromptPanel::promptColor(0), PromptPanel::promptColor(1)},
+                                              prompt, std::vector<float>(n, 0.5f)));
+            QVERIFY(QTest::qWaitFor([&] { return !tokenized.isEmpty(); }, kGenerousMs));
+            const auto after = tokenization->outcome()->patchScores;
+            QCOMPARE(after.has_value(), before.has_value());
+            if (before) QCOMPARE(after->meanPurity, before->meanPurity);
+        }
+    }
+
+    void datasetFormatsGetTheClassSetsIds() {
+        // Prompt labels are prompt indices. With the prompts of the ScanNet-20 set (its classes but the
+        // ignore class, in set order) the ScanNet benchmark export writes each prompt's NYU40 id and 0
+        // for unknown points; with typed prompts there are no class ids, and the dataset formats refuse.
+        S4_REQUIRE_DISPLAY();
+        auto window = newWindow();
+        QVERIFY(openAndWait(*window, models_.filePath("floor_and_wall.ply")));
+        const std::size_t n = window->scene()->pointCount();
+        const ClassSet scannet = builtinClassSet("scannet20");
+        QStringList prompts;
+        std::vector<std::int32_t> nyu40;  // expected id of prompt k, read off the set file independently
+        for (const ClassInfo& c : scannet.classes)
+            if (c.id != scannet.ignoreId) {
+                prompts << QString::fromStdString(c.prompt).replace('_', ' ');
+                nyu40.push_back(c.id);
+            }
+        QCOMPARE(prompts.size(), 20);
+        std::vector<Rgb8> colors;
+        for (int k = 0; k < prompts.size(); ++k) colors.push_back(PromptPanel::promptColor(k));
+        std::vector<std::int32_t> labels(n);
+        for (std::size_t i = 0; i < n; ++i) labels[i] = i % 7 == 0 ? -1 : std::int32_t(i % 20);
+        QVERIFY(window->storePromptLabels(prompts, colors, labels, std::vector<float>(n, 0.5f)));
+
+        QTemporaryDir out;
+        QVERIFY(window->exportLabelsTo(out.filePath("scannet.txt"), LabelFormat::ScanNetIds));
+        const std::vector<std::int32_t> written = readTextLabels(out.filePath("scannet.txt").toStdString());
+        QCOMPARE(written.size(), n);
+        for (std::size_t i = 0; i < n; ++i)
+            QCOMPARE(written[i], labels[i] < 0 ? 0 : nyu40[std::size_t(labels[i])]);
+        // The text export keeps the prompt numbers, and the scene itself is not changed.
+        QVERIFY(window->exportLabelsTo(out.filePath("prompts.txt"), LabelFormat::Text));
+        QCOMPARE(readTextLabels(out.filePath("prompts.txt").toStdString()), labels);
+
+        QVERIFY(window->storePromptLabels({"a", "b"}, {PromptPanel::promptColor(0), PromptPanel::promptColor(1)},
+                                          std::vector<std::int32_t>(n, 1), std::vector<float>(n, 0.5f)));
+        QVERIFY(!window->exportLabelsTo(out.filePath("typed.txt"), LabelFormat::ScanNetIds));
+        QVERIFY(!window->exportLabelsTo(out.filePath("typed.label"), LabelFormat::SemanticKitti));
+        QVERIFY(!QFile::exists(out.filePath("typed.txt")) && !QFile::exists(out.filePath("typed.label")));
+        QVERIFY(window->exportLabelsTo(out.filePath("typed.ply"), LabelFormat::PlyField));
     }
 
     void legendFollowsTokenizationLayers() {

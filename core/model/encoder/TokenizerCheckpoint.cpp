@@ -2,6 +2,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/model/clip/ClipConfig.h"
 #include "core/model/weights/SafeTensors.h"
 
 #include <array>
@@ -300,12 +301,6 @@ OrderedJson configToJson(const TokenizerCheckpointConfig& c) {
     return j;
 }
 
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
-
 std::uint64_t elementCount(const std::vector<std::int64_t>& shape) {
     std::uint64_t n = 1;
     for (std::int64_t d : shape) n *= std::uint64_t(d);
@@ -315,12 +310,6 @@ std::uint64_t elementCount(const std::vector<std::int64_t>& shape) {
 bool isFloatType(SafeTensorDType t) {
     return t == SafeTensorDType::F64 || t == SafeTensorDType::F32 || t == SafeTensorDType::F16 ||
            t == SafeTensorDType::BF16;
-}
-
-bool isRunningVariance(const std::string& name) {
-    constexpr std::string_view suffix = ".running_var";
-    return name.size() >= suffix.size() &&
-           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -506,12 +495,12 @@ TokenizerCheckpoint readTokenizerCheckpoint(const std::filesystem::path& checkpo
         if (!weights.contains(spec.name))
             throw IoError(name, where,
                           "is missing; the architecture declared in " + files.config.filename().string() +
-                              " needs it with shape " + shapeText(spec.shape));
+                              " needs it with shape " + clip::formatShape(spec.shape));
         const SafeTensorInfo& info = weights.info(spec.name);
         if (info.shape != spec.shape)
             throw IoError(name, where,
-                          "has shape " + shapeText(info.shape) + " but the architecture declared in " +
-                              files.config.filename().string() + " needs " + shapeText(spec.shape));
+                          "has shape " + clip::formatShape(info.shape) + " but the architecture declared in " +
+                              files.config.filename().string() + " needs " + clip::formatShape(spec.shape));
         if (!isFloatType(info.dtype))
             throw IoError(name, where,
                           "has dtype " + std::string(safeTensorDTypeName(info.dtype)) +
@@ -520,7 +509,7 @@ TokenizerCheckpoint readTokenizerCheckpoint(const std::filesystem::path& checkpo
         for (std::size_t i = 0; i < tensor.values.size(); ++i) {
             if (!std::isfinite(tensor.values[i]))
                 throw IoError(name, where, "holds a non-finite value at element " + std::to_string(i));
-            if (isRunningVariance(spec.name) && tensor.values[i] < 0.0f)
+            if (spec.name.ends_with(".running_var") && tensor.values[i] < 0.0f)
                 throw IoError(name, where, "holds a negative variance at element " + std::to_string(i));
         }
         result.tensors.push_back(std::move(tensor));
@@ -543,12 +532,12 @@ void writeTokenizerCheckpoint(const std::filesystem::path& folder, const Tokeniz
         const TokenizerTensor& t = checkpoint.tensors[i];
         if (t.name != specs[i].name || t.shape != specs[i].shape)
             throw InvalidArgument("tokenizer checkpoint: tensor " + std::to_string(i) + " is \"" + t.name +
-                                  "\" " + shapeText(t.shape) + ", the architecture expects \"" +
-                                  specs[i].name + "\" " + shapeText(specs[i].shape));
+                                  "\" " + clip::formatShape(t.shape) + ", the architecture expects \"" +
+                                  specs[i].name + "\" " + clip::formatShape(specs[i].shape));
         if (t.values.size() != elementCount(t.shape))
             throw InvalidArgument("tokenizer checkpoint: tensor \"" + t.name + "\" has " +
                                   std::to_string(t.values.size()) + " values for shape " +
-                                  shapeText(t.shape));
+                                  clip::formatShape(t.shape));
         for (float v : t.values)
             if (!std::isfinite(v))
                 throw InvalidArgument("tokenizer checkpoint: tensor \"" + t.name +
@@ -559,7 +548,11 @@ void writeTokenizerCheckpoint(const std::filesystem::path& folder, const Tokeniz
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) throw IoError(folder.string(), "cannot create the checkpoint folder: " + ec.message());
-    // Weights first: tokenizer.json is what marks a folder as a checkpoint, so it goes last.
+    // Weights first: tokenizer.json is what marks a folder as a checkpoint, so it goes last. An older
+    // tokenizer.json is removed before the weights change, so that a write that fails half-way leaves a
+    // folder that is not a checkpoint rather than the old configuration beside the new weights.
+    std::filesystem::remove(folder / kTokenizerConfigFileName, ec);
+    if (ec) throw IoError((folder / kTokenizerConfigFileName).string(), "cannot replace it: " + ec.message());
     writeSafeTensors(
         folder / kTokenizerWeightsFileName, data,
         {{"format", kTokenizerCheckpointFormat}, {"version", std::to_string(checkpoint.config.version)}});
