@@ -11,6 +11,7 @@
 #include "core/model/encoder/RandomTokenizerCheckpoint.h"
 #include "core/model/image/ClipImagePreprocess.h"
 #include "core/model/text/ClipTokenizer.h"
+#include "core/openvocab/PromptLabels.h"
 #include "core/openvocab/PromptTemplates.h"
 #include "core/scene/ClassSet.h"
 
@@ -178,9 +179,12 @@ std::vector<std::string> resolveTemplates(const std::vector<std::string>& given)
     return out;
 }
 
+// One prompt per class of the set but its ignore class ("unlabeled" is no prompt), as the studio does;
+// classSetPrompts() gives the same classes in the same order with their ids.
 OpenVocabQuery makeQuery(const ClassSet& set, const VocabularyOptions& v) {
     OpenVocabQuery query;
-    for (const auto& c : set.classes) query.classNames.push_back(c.prompt.empty() ? c.name : c.prompt);
+    for (const auto& c : set.classes)
+        if (c.id != set.ignoreId) query.classNames.push_back(c.prompt);
     query.negativePrompts = v.negatives;
     query.templates = resolveTemplates(v.templates);
     query.unknownThreshold = v.threshold;
@@ -209,7 +213,7 @@ int labelCommand(const std::vector<std::string>& args) {
     addVocabularyOptions(cli, vocab, "scannet20");
     cli.add_option("cloud", input, "Point cloud")->required();
     cli.add_option("--out", output, "Output PLY with 'label' (class ids; unknown = the set's ignore id or -1) "
-                                    "and 'confidence' fields")
+                                    "and 'confidence' fields; the input's own labels are kept as 'dataset_label'")
         ->required();
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
@@ -227,16 +231,17 @@ int labelCommand(const std::vector<std::string>& args) {
         const double segmentMs = msSince(start);
 
         const int unknownId = classSet.ignoreId >= 0 ? classSet.ignoreId : -1;
+        const std::vector<std::int32_t> ids =
+            promptLabelsToClassIds(result.label, classSetPrompts(classSet).ids, unknownId);
+        keepDatasetLabels(scene);  // the input's own labels stay beside the new ones
         // Data pointers, not AttributeArray references: a second add() may move the first array.
         std::int32_t* label = scene.add(attr::kLabel, ScalarType::Int32, 1).data<std::int32_t>();
         float* confidence = scene.add("confidence", ScalarType::Float32, 1).data<float>();
         std::map<int, std::size_t> counts;
         for (std::size_t i = 0; i < scene.pointCount(); ++i) {
-            const int index = result.label[i];
-            const int id = index >= 0 ? classSet.classes[std::size_t(index)].id : unknownId;
-            label[i] = id;
+            label[i] = ids[i];
             confidence[i] = result.confidence[i];
-            ++counts[id];
+            ++counts[ids[i]];
         }
         writePly(scene, output);
         json classes = json::array();

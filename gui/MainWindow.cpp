@@ -4,7 +4,7 @@
 #include "core/common/Log.h"
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
-#include "core/openvocab/ClassSetPrompts.h"
+#include "core/openvocab/PromptLabels.h"
 #include "gui/AnchorOverlay.h"
 #include "gui/ClipSettingsDialog.h"
 #include "gui/GammaSweepView.h"
@@ -511,12 +511,7 @@ bool MainWindow::storePromptLabels(const QStringList& prompts, const std::vector
     // Copy on write: the current scene may be read by a worker right now (tokenization, encoding).
     auto edited = std::make_shared<Scene>(*scene_);
     // The dataset's own labels are ground truth: keep them beside the prompt labels instead of losing them.
-    if (!assignedLabels_ && edited->find(attr::kLabel) && !edited->find(attr::kDatasetLabel)) {
-        const ScalarType type = edited->find(attr::kLabel)->type();
-        const int components = edited->find(attr::kLabel)->components();
-        AttributeArray& kept = edited->add(attr::kDatasetLabel, type, components);  // may reallocate the list
-        std::memcpy(kept.rawData(), edited->find(attr::kLabel)->rawData(), kept.byteSize());
-    }
+    if (!assignedLabels_) keepDatasetLabels(*edited);
     const auto classes = static_cast<std::int32_t>(prompts.size());
     std::int32_t* ids = edited->add(attr::kLabel, ScalarType::Int32, 1).data<std::int32_t>();
     for (std::size_t i = 0; i < label.size(); ++i)

@@ -1,7 +1,7 @@
 #include "gui/PromptPanel.h"
 
 #include "core/common/Log.h"
-#include "core/openvocab/ClassSetPrompts.h"
+#include "core/openvocab/PromptLabels.h"
 #include "core/openvocab/PromptTemplates.h"
 #include "core/scene/ClassSet.h"
 #include "gui/ColorLegend.h"

@@ -203,6 +203,40 @@ private slots:
         }
     }
 
+    void labelKeepsTheInputLabelsAndNeverPromptsTheIgnoreClass() {
+        // A set whose ignore class (id 0) has the same prompt as class 1: were it prompted, it would tie
+        // with class 1 and win as the first, labelling points 0 with a high confidence. It is no prompt,
+        // so id 0 only marks unknown points. The input's labels come back as "dataset_label".
+        const fs::path root = dir_.path().toStdString();
+        const fs::path setFile = root / "with-ignore.json";
+        std::ofstream(setFile) << R"({"name": "with-ignore", "ignore_id": 0, "classes": [
+            {"id": 0, "name": "unlabeled", "prompt": "wall"},
+            {"id": 1, "name": "wall", "prompt": "wall"},
+            {"id": 2, "name": "floor", "prompt": "floor"}]})";
+        Scene input = readScene(writeCloud(root, "labelled-input.ply", 0.0f));
+        std::int32_t* truth = input.add(attr::kLabel, ScalarType::Int32, 1).data<std::int32_t>();
+        for (std::size_t i = 0; i < input.pointCount(); ++i) truth[i] = std::int32_t(i % 3) * 10;
+        const std::vector<std::int32_t> truthValues(truth, truth + input.pointCount());
+        writePly(input, root / "labelled-input.ply");
+        const fs::path out = root / "ignore-labels.ply";
+        const Run r = studio({"--batch", "label", "--model", q(hf_), "--tokenizer", q(ckpt_), "--classes", q(setFile),
+                              "--threshold", "0.05", q(root / "labelled-input.ply"), "--out", q(out)});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const Scene labelled = readScene(out);
+        const AttributeArray* kept = labelled.find(attr::kDatasetLabel);
+        QVERIFY(kept && kept->components() == 1);
+        for (std::size_t i = 0; i < labelled.pointCount(); ++i) QCOMPARE(kept->valueAsDouble(i), double(truthValues[i]));
+        QCOMPARE(json::parse(r.out)["unknown_id"].get<int>(), 0);
+        const std::int32_t* label = labelled.find(attr::kLabel)->data<std::int32_t>();
+        const float* confidence = labelled.find("confidence")->data<float>();
+        std::size_t wall = 0;
+        for (std::size_t i = 0; i < labelled.pointCount(); ++i) {
+            if (label[i] == 0) QVERIFY(confidence[i] < 0.05f);  // unknown, not "unlabeled"
+            wall += label[i] == 1;
+        }
+        QVERIFY(wall > 0);  // the wall prompt does win points
+    }
+
     void classifyRanksTheClassSetForEachCloud() {
         const fs::path root = dir_.path().toStdString();
         const fs::path a = writeCloud(root, "a.ply", 0.0f), b = writeCloud(root, "b.ply", 3.0f);

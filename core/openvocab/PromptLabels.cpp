@@ -1,6 +1,8 @@
-#include "core/openvocab/ClassSetPrompts.h"
+#include "core/openvocab/PromptLabels.h"
 
 #include "core/openvocab/PromptTemplates.h"
+
+#include <cstring>
 
 namespace s4 {
 
@@ -21,6 +23,16 @@ std::vector<std::int32_t> promptLabelsToClassIds(std::span<const std::int32_t> l
         if (labels[i] >= 0 && static_cast<std::size_t>(labels[i]) < ids.size())
             out[i] = ids[static_cast<std::size_t>(labels[i])];
     return out;
+}
+
+bool keepDatasetLabels(Scene& scene) {
+    const AttributeArray* label = scene.find(attr::kLabel);
+    if (!label || scene.find(attr::kDatasetLabel)) return false;
+    const ScalarType type = label->type();
+    const int components = label->components();
+    AttributeArray& kept = scene.add(attr::kDatasetLabel, type, components);  // may move the other arrays
+    std::memcpy(kept.rawData(), scene.find(attr::kLabel)->rawData(), kept.byteSize());
+    return true;
 }
 
 }  // namespace s4
