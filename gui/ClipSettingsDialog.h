@@ -3,7 +3,7 @@
 // S4Token tokenizer checkpoint, the compute device and the thread count, read from and written to a
 // QSettings (PromptModelSettings) when accepted.
 
-#include "gui/PromptEngine.h"
+#include "gui/PromptModelSettings.h"
 
 #include <QDialog>
 

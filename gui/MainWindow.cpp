@@ -99,6 +99,11 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     promptDock_ = addPanel(tr("Prompts"), promptPanel_);
     promptDock_->setObjectName("promptDock");
     tabifyDockWidget(tokenizationDock, promptDock_);
+    // The models load when the Prompts tab is first brought to the front, not with the window. (A
+    // tabbed dock behind another still counts as visible for QWidget; visibilityChanged follows the tab.)
+    connect(promptDock_, &QDockWidget::visibilityChanged, promptPanel_, [this](bool visible) {
+        if (visible) promptPanel_->loadModelIfNeeded();
+    });
     tokenizationDock->raise();
     // A new result changes the picked point's superpoint and patch: refresh its description.
     connect(tokenizationPanel_, &TokenizationPanel::resultShown, this, [this] {

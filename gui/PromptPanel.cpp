@@ -67,9 +67,14 @@ PromptPanel::PromptPanel(MainWindow* window)
     connect(worker_, &CoreWorker::cancelled, this, [this](quint64 job) {
         if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
         setBusy(false);
-        if (job == loadJob_ && !engine_) showModelHelp(tr("Loading was cancelled."));
-        if (job != loadJob_) status_->setText(tr("Cancelled"));
+        if (job == loadJob_) {
+            loadJob_ = 0;
+            modelFailed_ = true;
+            showModelHelp(tr("Loading was cancelled."));
+        }
+        status_->setText(tr("Cancelled"));
         pending_ = Query::None;
+        refreshButtons();
     });
     connect(window_, &MainWindow::sceneShown, this, [this] {
         // Features and results belong to the previous scene; encode again on the next query.
@@ -83,7 +88,7 @@ PromptPanel::PromptPanel(MainWindow* window)
         refreshButtons();
     });
     connect(window_, &MainWindow::sceneReplaced, this, &PromptPanel::onSceneReplaced);
-    reloadModel();
+    showModelSettings();
 }
 
 PromptPanel::~PromptPanel() = default;
@@ -263,7 +268,9 @@ void PromptPanel::refreshClassList() {
 }
 
 void PromptPanel::refreshButtons() {
-    const bool ready = engine_ && window_->scene();
+    // Usable models: loaded, or set and not failed (a query then loads them first).
+    const bool usable = session_ || (modelConfigured_ && !modelFailed_);
+    const bool ready = usable && window_->scene();
     const int count = static_cast<int>(prompts().size());
     segmentButton_->setEnabled(ready && count > 0);
     heatmapButton_->setEnabled(ready && (count == 1 || classList_->currentItem()));
@@ -297,29 +304,59 @@ void PromptPanel::showModelHelp(const QString& error) {
     QString text;
     if (!error.isEmpty())
         text += "<p><b>" + tr("The models could not be loaded:") + "</b> " + escaped(error) + "</p>";
-    text += "<p>" + escaped(promptEngineHelp()) + "</p>";
+    text += "<p>" + escaped(promptModelHelp()) + "</p>";
     modelStatus_->setText(text);
     settingsButton_->setVisible(true);
+    loadButton_->setText(tr("Load Again"));
     loadButton_->setVisible(!error.isEmpty());
     refreshButtons();
 }
 
-void PromptPanel::reloadModel() {
-    worker_->cancelAll();
-    engine_.reset();
-    encodedScene_.reset();
-    pending_ = Query::None;
+void PromptPanel::showModelSettings() {
     const PromptModelSettings settings = PromptModelSettings::load(QSettings());
-    if (!settings.configured()) {
+    modelConfigured_ = settings.configured();
+    if (!modelConfigured_) {
         showModelHelp({});
         return;
     }
+    modelStatus_->setText(tr("CLIP: %1<br>Tokenizer: %2<br>Loaded when the panel is first used.")
+                              .arg(QFileInfo(settings.clipModel).fileName().toHtmlEscaped(),
+                                   QFileInfo(settings.tokenizerCheckpoint).fileName().toHtmlEscaped()));
+    loadButton_->setText(tr("Load Now"));
+    loadButton_->setVisible(true);
+    refreshButtons();
+}
+
+void PromptPanel::loadModelIfNeeded() {
+    if (session_ || loadJob_ != 0 || modelFailed_) return;
+    const PromptModelSettings settings = PromptModelSettings::load(QSettings());
+    modelConfigured_ = settings.configured();
+    if (modelConfigured_) startLoading(settings);
+}
+
+void PromptPanel::reloadModel() {
+    worker_->cancelAll();
+    loadJob_ = 0;
+    session_.reset();
+    modelFailed_ = false;
+    encodedScene_.reset();
+    pending_ = Query::None;
+    const PromptModelSettings settings = PromptModelSettings::load(QSettings());
+    modelConfigured_ = settings.configured();
+    if (!modelConfigured_) {
+        showModelHelp({});
+        return;
+    }
+    startLoading(settings);
+}
+
+void PromptPanel::startLoading(const PromptModelSettings& settings) {
     modelStatus_->setText(tr("Loading %1 …").arg(QFileInfo(settings.clipModel).fileName().toHtmlEscaped()));
     loadButton_->setVisible(false);
     setBusy(true);
     refreshButtons();
     loadJob_ = worker_->requestTask(kLoadChannel, [settings](const Progress&) -> std::shared_ptr<void> {
-        return std::shared_ptr<PromptEngine>(loadPromptEngine(settings));
+        return loadPromptModels(settings);
     });
 }
 
@@ -335,24 +372,24 @@ void PromptPanel::cancel() {
 
 void PromptPanel::requestEncode() {
     auto scene = window_->scene();
-    auto engine = engine_;
+    auto session = session_;
     status_->setText(
         tr("Encoding the scene (%1 points)…").arg(QLocale().toString(qulonglong(scene->pointCount()))));
     setBusy(true);
     encodeJob_ = worker_->requestTask(kEncodeChannel,
-                                      [engine, scene](const Progress& progress) -> std::shared_ptr<void> {
-                                          engine->encodeScene(*scene, progress);
+                                      [session, scene](const Progress& progress) -> std::shared_ptr<void> {
+                                          session->encodeScene(*scene, progress);
                                           return std::const_pointer_cast<Scene>(scene);
                                       });
 }
 
 void PromptPanel::segment() {
-    if (!engine_ || !window_->scene() || prompts().isEmpty()) return;
+    if (!window_->scene() || prompts().isEmpty()) return;
     startQuery(Query::Segment);
 }
 
 void PromptPanel::heatmap() {
-    if (!engine_ || !window_->scene()) return;
+    if (!window_->scene()) return;
     const QStringList names = prompts();
     if (classList_->currentItem())
         heatmapPrompt_ = classList_->currentItem()->text();
@@ -364,6 +401,13 @@ void PromptPanel::heatmap() {
 }
 
 void PromptPanel::startQuery(Query query) {
+    if (!session_) {
+        loadModelIfNeeded();
+        if (loadJob_ == 0) return;  // no usable models: the model box says why
+        pending_ = query;           // the query runs when the models are loaded
+        status_->setText(tr("Loading the models first…"));
+        return;
+    }
     pending_ = query;
     if (encodedScene_ != window_->scene())
         requestEncode();  // the query runs when the scene is encoded
@@ -372,7 +416,7 @@ void PromptPanel::startQuery(Query query) {
 }
 
 void PromptPanel::runPendingQuery() {
-    auto engine = engine_;
+    auto session = session_;
     auto scene = encodedScene_;
     const std::vector<std::string> templ = templates();
     setBusy(true);
@@ -384,19 +428,19 @@ void PromptPanel::runPendingQuery() {
         query.unknownThreshold = static_cast<float>(unknownThreshold());
         status_->setText(tr("Segmenting with %1 prompts…").arg(names.size()));
         queryJob_ = worker_->requestTask(
-            kQueryChannel, [engine, scene, names, query](const Progress& progress) -> std::shared_ptr<void> {
+            kQueryChannel, [session, scene, names, query](const Progress& progress) -> std::shared_ptr<void> {
                 auto result = std::make_shared<PromptSegmentation>();
                 result->scene = scene;
                 result->prompts = names;
-                result->labels = engine->segment(query, progress);
+                result->labels = session->segment(query, progress);
                 return result;
             });
     } else if (pending_ == Query::Heatmap) {
         const std::string prompt = heatmapPrompt_.toStdString();
         status_->setText(tr("Heatmap of “%1”…").arg(heatmapPrompt_));
         queryJob_ = worker_->requestTask(
-            kQueryChannel, [engine, prompt, templ](const Progress&) -> std::shared_ptr<void> {
-                return std::make_shared<std::vector<float>>(engine->heatmap(prompt, templ));
+            kQueryChannel, [session, prompt, templ](const Progress&) -> std::shared_ptr<void> {
+                return std::make_shared<std::vector<float>>(session->heatmap(prompt, templ));
             });
     }
 }
@@ -408,12 +452,15 @@ void PromptPanel::onProgress(quint64 job, double fraction) {
 
 void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
     if (job == loadJob_) {
-        engine_ = std::static_pointer_cast<PromptEngine>(result);
+        loadJob_ = 0;
+        session_ = std::static_pointer_cast<OpenVocabSession>(result);
         setBusy(false);
-        modelStatus_->setText(QString::fromStdString(engine_->description()).toHtmlEscaped());
+        modelStatus_->setText(QString::fromStdString(session_->description()).toHtmlEscaped());
+        loadButton_->setText(tr("Load Again"));
         loadButton_->setVisible(true);
         refreshButtons();
         emit modelLoaded();
+        if (pending_ != Query::None && window_->scene()) startQuery(pending_);
         return;
     }
     if (job == encodeJob_) {
@@ -451,7 +498,9 @@ void PromptPanel::onFailed(quint64 job, const QString& message) {
     setBusy(false);
     pending_ = Query::None;
     if (job == loadJob_) {
-        engine_.reset();
+        loadJob_ = 0;
+        modelFailed_ = true;
+        session_.reset();
         showModelHelp(message);
         emit modelFailed(message);
         return;

@@ -3,7 +3,9 @@
 // user types prompts (or fills them from a class set), picks templates and an unknown threshold, and
 // presses Segment (every point gets the best prompt or "unknown") or Heatmap (similarity of every point
 // to one prompt). Loading the models, encoding the scene and answering queries run as CoreWorker tasks
-// (progress, cancel) on the panel's own worker. A segmentation is stored in the scene as its "label"
+// (progress, cancel) on the panel's own worker. The models (hundreds of MB for a real CLIP) load when the
+// Prompts tab first comes to the front or the panel is first asked to segment, not with the window: a session that never opens the
+// Prompts tab, and a scripted --screenshot run, do not pay for them. A segmentation is stored in the scene as its "label"
 // (prompt k → id k, unknown -1) and "confidence" attributes (MainWindow::storePromptLabels, copy on
 // write), so the label colour mode and the Legend show it under the prompt names and colours, Save Scene
 // As keeps it and Export Labels writes it; a heatmap is only a colour layer with a colour bar. Without a
@@ -12,7 +14,7 @@
 #include "core/model/engine/OpenVocabSession.h"
 #include "gui/ColorModes.h"
 #include "gui/CoreWorker.h"
-#include "gui/PromptEngine.h"
+#include "gui/PromptModelSettings.h"
 
 #include <QString>
 #include <QStringList>
@@ -58,8 +60,10 @@ public:
     std::vector<std::string> templates() const;
     double unknownThreshold() const;
 
-    bool modelReady() const { return engine_ != nullptr; }
-    /// The model box text: the engine's description, the loading state, or the help / error text.
+    bool modelReady() const { return session_ != nullptr; }
+    /// True while the models load on the worker.
+    bool modelLoading() const { return loadJob_ != 0; }
+    /// The model box text: the models' description, the loading state, or the help / error text.
     QString modelStatusText() const;
     QPushButton* settingsButton() const { return settingsButton_; }
     QPushButton* segmentButton() const { return segmentButton_; }
@@ -75,10 +79,15 @@ public:
     std::shared_ptr<const PromptSegmentation> segmentation() const { return segmentation_; }
 
 public slots:
-    /// Reads the model settings from QSettings and loads the models on the worker (or shows the help
-    /// when none are set).
+    /// Reads the model settings from QSettings again and loads the models now on the worker (or shows
+    /// the help when none are set); what was loaded before is dropped.
     void reloadModel();
-    /// Segments the scene with the current prompts (encoding it first if needed).
+    /// Starts loading the set models unless they are loaded, loading, or failed to load (a failure
+    /// waits for Load Again or new settings instead of being repeated on every show). The window calls
+    /// it when the Prompts tab comes to the front.
+    void loadModelIfNeeded();
+    /// Segments the scene with the current prompts (loading the models and encoding the scene first if
+    /// needed).
     void segment();
     /// Heatmap of the selected prompt (or the only one).
     void heatmap();
@@ -98,6 +107,9 @@ private:
     void refreshClassList();
     void refreshButtons();
     void showModelHelp(const QString& error);
+    /// Shows which models are set (or the help); nothing is loaded.
+    void showModelSettings();
+    void startLoading(const PromptModelSettings& settings);
     enum class Query { None, Segment, Heatmap };
 
     /// Shows (with the bar at 0) or hides the progress bar and its Cancel button.
@@ -118,7 +130,9 @@ private:
 
     MainWindow* window_;
     CoreWorker* worker_;
-    std::shared_ptr<PromptEngine> engine_;
+    std::shared_ptr<OpenVocabSession> session_;
+    bool modelConfigured_ = false;  ///< models named in the settings last read
+    bool modelFailed_ = false;      ///< the last load failed or was cancelled
     std::shared_ptr<const Scene> encodedScene_;
     std::shared_ptr<const PromptSegmentation> segmentation_;
     std::weak_ptr<const Scene> replacedScene_;  ///< the scene the last replaceScene() swapped out

@@ -130,7 +130,11 @@ private slots:
         S4_REQUIRE_DISPLAY();
         auto window = newWindow();
         PromptPanel* panel = window->promptPanel();
-        QVERIFY(waitForModel(*panel));
+        // The Prompts tab is behind the Tokenization tab: the models are set but not loaded yet. The
+        // Segment click below loads them, then encodes the scene, then segments.
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QVERIFY(panel->visibleRegion().isEmpty());
+        QVERIFY(!panel->modelReady() && !panel->modelLoading());
         TokenizationPanel* tokenization = window->tokenizationPanel();
         QSignalSpy tokenized(tokenization, &TokenizationPanel::resultShown);
         QVERIFY(openAndWait(*window, models_.filePath("floor_and_wall.ply")));
@@ -150,6 +154,7 @@ private slots:
         QTest::mouseClick(panel->segmentButton(), Qt::LeftButton);
         QVERIFY(QTest::qWaitFor([&] { return !segmented.isEmpty() || !failed.isEmpty(); }, kGenerousMs));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(panel->modelReady());
 
         // A new scene object replaced the old one, which is untouched (copy on write).
         const auto scene = window->scene();
@@ -378,9 +383,9 @@ private slots:
         auto window = newWindow();
         window->resize(1500, 950);
         PromptPanel* panel = window->promptPanel();
+        window->showPromptPanel();  // loads the models
         QVERIFY(waitForModel(*panel));
         QVERIFY(openAndWait(*window, QString::fromStdString(path.string())));
-        window->showPromptPanel();
         const QStringList prompts{"wall", "floor", "chair", "table"};
         panel->setPromptText(prompts.join(", "));
         QSignalSpy segmented(panel, &PromptPanel::segmentationShown);

@@ -7,10 +7,11 @@
 #include "core/scene/ClassSet.h"
 #include "gui/ClipSettingsDialog.h"
 #include "gui/MainWindow.h"
-#include "gui/PromptEngine.h"
+#include "gui/PromptModelSettings.h"
 #include "gui/PromptPanel.h"
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -100,7 +101,7 @@ private slots:
         QVERIFY(panel);
         QVERIFY(!panel->modelReady());
         // The help paragraph (HTML-escaped in the label) is shown as is.
-        const QString help = promptEngineHelp().toHtmlEscaped();
+        const QString help = promptModelHelp().toHtmlEscaped();
         QVERIFY2(panel->modelStatusText().contains(help.left(40)), qPrintable(panel->modelStatusText()));
         QVERIFY(!panel->settingsButton()->isHidden());
         QVERIFY(panel->settingsButton()->isEnabled());
@@ -132,6 +133,13 @@ private slots:
         PromptPanel* panel = window->promptPanel();
         QSignalSpy failed(panel, &PromptPanel::modelFailed);
         QSignalSpy loaded(panel, &PromptPanel::modelLoaded);
+        // Not with the window: the Prompts tab is behind the Tokenization tab.
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        QVERIFY(panel->visibleRegion().isEmpty());
+        QVERIFY(!panel->modelLoading());
+        QVERIFY2(panel->modelStatusText().contains("no-such-clip"), qPrintable(panel->modelStatusText()));
+        window->showPromptPanel();  // the first show loads the models
+        QVERIFY(panel->modelLoading() || failed.count() + loaded.count() >= 1);
         QTRY_VERIFY_WITH_TIMEOUT(failed.count() + loaded.count() >= 1, kGenerousMs);
         QCOMPARE(loaded.count(), 0);
         QVERIFY(!panel->modelReady());
@@ -141,6 +149,19 @@ private slots:
                  qPrintable(panel->modelStatusText()));
         QVERIFY(!panel->settingsButton()->isHidden());
         QVERIFY(!panel->segmentButton()->isEnabled());
+
+        // Showing the panel again does not repeat a failed load; Load Again does.
+        window->findChild<QDockWidget*>("tokenizationDock")->raise();
+        QTRY_VERIFY(panel->visibleRegion().isEmpty());
+        window->showPromptPanel();
+        QTRY_VERIFY(!panel->visibleRegion().isEmpty());
+        QVERIFY(!panel->modelLoading());
+        QCOMPARE(failed.count(), 1);
+        QPushButton* loadAgain = panel->findChild<QPushButton*>("promptLoadButton");
+        QVERIFY(loadAgain && !loadAgain->isHidden());
+        QTest::mouseClick(loadAgain, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kGenerousMs);
+        QCOMPARE(loaded.count(), 0);
     }
 
     void classSetFillsPromptsAndClassList() {

@@ -1,4 +1,4 @@
-#include "gui/PromptEngine.h"
+#include "gui/PromptModelSettings.h"
 
 #include "core/common/Error.h"
 
@@ -9,25 +9,6 @@
 #include <algorithm>
 
 namespace s4::gui {
-namespace {
-
-class SessionEngine : public PromptEngine {
-public:
-    explicit SessionEngine(OpenVocabSession session) : session_(std::move(session)) {}
-    std::string description() const override { return session_.description(); }
-    void encodeScene(const Scene& scene, const Progress& progress) override { session_.encodeScene(scene, progress); }
-    OpenVocabLabels segment(const OpenVocabQuery& query, const Progress& progress) const override {
-        return session_.segment(query, progress);
-    }
-    std::vector<float> heatmap(const std::string& prompt, const std::vector<std::string>& templates) const override {
-        return session_.heatmap(prompt, templates);
-    }
-
-private:
-    OpenVocabSession session_;
-};
-
-}  // namespace
 
 PromptModelSettings PromptModelSettings::load(const QSettings& settings) {
     PromptModelSettings s;
@@ -51,7 +32,7 @@ void PromptModelSettings::save(QSettings& settings) const {
     settings.setValue("openvocab/threads", threads);
 }
 
-std::unique_ptr<PromptEngine> loadPromptEngine(const PromptModelSettings& settings) {
+std::shared_ptr<OpenVocabSession> loadPromptModels(const PromptModelSettings& settings) {
     if (!settings.configured())
         throw InvalidArgument("no CLIP model or tokenizer checkpoint is set (Edit ▸ CLIP Model Settings…)");
     OpenVocabModelPaths paths;
@@ -62,9 +43,9 @@ std::unique_ptr<PromptEngine> loadPromptEngine(const PromptModelSettings& settin
     compute.device = settings.device == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
     compute.precision = parseComputePrecision(settings.precision.toStdString());
     compute.threads = settings.threads;
-    return std::make_unique<SessionEngine>(OpenVocabSession(paths, compute));
+    return std::make_shared<OpenVocabSession>(paths, compute);
 }
 
-QString promptEngineHelp() { return QString::fromStdString(OpenVocabSession::missingModelHelp()); }
+QString promptModelHelp() { return QString::fromStdString(OpenVocabSession::missingModelHelp()); }
 
 }  // namespace s4::gui
