@@ -6,6 +6,7 @@
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
 #include "core/model/TorchRuntime.h"
+#include "core/model/clip/ClipModelFiles.h"
 #include "core/model/engine/ClipEngine.h"
 #include "core/model/engine/OpenVocabSession.h"
 #include "core/model/encoder/RandomTokenizerCheckpoint.h"
@@ -62,17 +63,12 @@ ClipEngine loadEngine(const ModelOptions& o) {
     return ClipEngine::load(o.model, ClipEngineOptions{o.compute(), o.merges});
 }
 
-/// The tokenizer alone, without loading any weights: a HF folder's vocab.json + merges.txt, --merges,
-/// or OpenAI's merges file beside a .pt.
+/// The model's tokenizer alone, found as the engine finds it (clip::findClipTokenizer), without
+/// reading any weights.
 ClipTokenizer loadTokenizerOnly(const ModelOptions& o) {
-    if (!o.merges.empty()) return ClipTokenizer::load(o.merges);
-    const fs::path model(o.model);
-    if (fs::is_directory(model)) return ClipTokenizer::load(model);
-    for (const char* name : {"bpe_simple_vocab_16e6.txt.gz", "bpe_simple_vocab_16e6.txt", "merges.txt"})
-        if (fs::exists(model.parent_path() / name)) return ClipTokenizer::load(model.parent_path() / name);
-    if (!fs::exists(model)) throw IoError(model.string(), "no such file or folder");
-    throw InvalidArgument(model.string() + ": no BPE merges beside this model; pass --merges "
-                                           "(OpenAI's bpe_simple_vocab_16e6.txt.gz)");
+    if (auto tokenizer = clip::findClipTokenizer(o.model, o.merges)) return std::move(*tokenizer);
+    throw InvalidArgument(o.model + ": no BPE vocabulary beside this model; pass --merges (OpenAI's "
+                                    "bpe_simple_vocab_16e6.txt.gz, or a folder with vocab.json + merges.txt)");
 }
 
 json embeddingsJson(const std::vector<std::vector<float>>& rows) {
@@ -309,8 +305,8 @@ int initTokenizerCommand(const std::vector<std::string>& args) {
         ->default_val(params.grouping.groupSize);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
-        const ClipEngine engine = loadEngine(model);
-        writeRandomTokenizerCheckpoint(output, engine.config(), params, seed);
+        // The widths and depths are all it needs: no model is built (ClipModelFiles.h).
+        writeRandomTokenizerCheckpoint(output, clip::inspectClipModel(model.model).config, params, seed);
         std::cout << json{{"out", output}, {"untrained", true}, {"seed", seed}}.dump() << std::endl;
     });
 }

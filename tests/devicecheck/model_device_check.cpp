@@ -117,8 +117,11 @@ int main(int argc, char** argv) {
             s4::writeRandomTokenizerCheckpoint(o.tokenizer, s4::clip::tinyClipConfig(), params, 3);
         }
         const s4::ComputeOptions reference{s4::ComputeDevice::Cpu, s4::ComputePrecision::Float32, o.candidate.threads};
-        const s4::ClipEngine refClip = s4::ClipEngine::load(o.model, s4::ClipEngineOptions{reference, {}});
-        const s4::ClipEngine candClip = s4::ClipEngine::load(o.model, s4::ClipEngineOptions{o.candidate, {}});
+        // One load per configuration: the sessions' CLIP models serve the text and image checks too.
+        const s4::OpenVocabModelPaths paths{o.model, {}, o.tokenizer};
+        s4::OpenVocabSession refSession(paths, reference), candSession(paths, o.candidate);
+        const s4::ClipEngine& refClip = refSession.clip();
+        const s4::ClipEngine& candClip = candSession.clip();
 
         json report{{"reference", refClip.description()}, {"candidate", candClip.description()}};
         bool pass = true;
@@ -143,8 +146,6 @@ int main(int argc, char** argv) {
         report["image_cosine"] = imageCosine;
         pass &= imageCosine >= minCosine;
 
-        const s4::OpenVocabModelPaths paths{o.model, {}, o.tokenizer};
-        s4::OpenVocabSession refSession(paths, reference), candSession(paths, o.candidate);
         const s4::Scene scene = twoPlanes();
         refSession.encodeScene(scene);
         candSession.encodeScene(scene);

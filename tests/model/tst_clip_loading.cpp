@@ -5,6 +5,7 @@
 // never a crash; tokenization ids against the tiny vocabulary's entries.
 #include "core/common/Error.h"
 #include "core/model/clip/ClipConfig.h"
+#include "core/model/clip/ClipModelFiles.h"
 #include "core/model/clip/RandomClipModel.h"
 #include "core/model/engine/ClipEngine.h"
 #include "core/model/weights/SafeTensors.h"
@@ -296,6 +297,42 @@ private slots:
             message.c_str());
         QVERIFY2(message.find("extra.unused") == std::string::npos,
                  message.c_str());  // extras are only logged
+        // Inspecting without building checks the same tensors and says the same.
+        QCOMPARE(messageOf<IoError>([&] { inspectClipModel(folder); }), message);
+    }
+
+    void inspectionGivesTheLoadedConfiguration() {
+        // The configuration without a model: as the full load reads it, for both formats.
+        for (const fs::path& model : {hf_, pt_}) {
+            const ClipModelInfo info = inspectClipModel(model);
+            QCOMPARE(info.config, ClipEngine::load(model).config());
+            QCOMPARE(info.config, tinyClipConfig());
+        }
+        QCOMPARE(inspectClipModel(hf_).format, ClipWeightFormat::HuggingFaceFolder);
+        QCOMPARE(inspectClipModel(pt_).format, ClipWeightFormat::TorchScript);
+        QVERIFY_THROWS_EXCEPTION(IoError, inspectClipModel(fs::path(dir_.path().toStdString()) / "absent"));
+    }
+
+    void tokenizerIsFoundByTheEnginesRules() {
+        const fs::path root = dir_.path().toStdString();
+        const std::vector<std::string> text{"a photo of a chair"};
+        const auto reference = ClipEngine::load(hf_).tokenize(text);
+        // A Hugging Face folder's vocab.json + merges.txt; OpenAI's merges beside a .pt.
+        QCOMPARE(findClipTokenizer(hf_)->tokenize(text), reference);
+        QCOMPARE(findClipTokenizer(pt_)->tokenize(text), reference);
+        // Nothing beside a lone .pt, and a merges.txt without its vocab.json is not a tokenizer either.
+        const fs::path lone = root / "lone-tokenizer" / "ViT-tiny.pt";
+        fs::create_directories(lone.parent_path());
+        fs::copy_file(pt_, lone);
+        QVERIFY(!findClipTokenizer(lone));
+        fs::copy_file(hf_ / "merges.txt", lone.parent_path() / "merges.txt");
+        QVERIFY(!findClipTokenizer(lone));
+        QVERIFY(!ClipEngine::load(lone).hasTokenizer());  // the engine agrees
+        // A given merges path wins, as a file or a folder.
+        QCOMPARE(findClipTokenizer(lone, pt_.parent_path() / "bpe_simple_vocab_16e6.txt")->tokenize(text), reference);
+        QCOMPARE(findClipTokenizer(lone, hf_)->tokenize(text), reference);
+        QVERIFY_THROWS_EXCEPTION(IoError, findClipTokenizer(lone, root / "no-such-merges.txt"));
+        QVERIFY_THROWS_EXCEPTION(IoError, findClipTokenizer(root / "absent.pt"));
     }
 
     void configThatDisagreesWithWeightsIsReported() {

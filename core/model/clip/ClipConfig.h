@@ -24,6 +24,7 @@ struct VisionConfig {
     int mlpWidth = 3072;
     Activation activation = Activation::QuickGelu;
     double layerNormEps = 1e-5;
+    bool operator==(const VisionConfig&) const = default;
 };
 
 struct TextConfig {
@@ -35,12 +36,14 @@ struct TextConfig {
     int mlpWidth = 2048;
     Activation activation = Activation::QuickGelu;
     double layerNormEps = 1e-5;
+    bool operator==(const TextConfig&) const = default;
 };
 
 struct ClipConfig {
     VisionConfig vision;
     TextConfig text;
     int embedDim = 512;
+    bool operator==(const ClipConfig&) const = default;
 };
 
 /// "quick_gelu" / "gelu" (Hugging Face's hidden_act names).

@@ -365,34 +365,44 @@ std::string clipWeightFormatName(ClipWeightFormat format) {
     return "unknown";
 }
 
-LoadedClip loadClipModel(const fs::path& path, const ClipLoadOptions& options) {
-    const std::string name = path.string();
+namespace {
+
+void requireModelPath(const fs::path& path) {
     std::error_code ec;
     if (path.empty()) throw IoError("(no path)", "no CLIP model was given");
-    if (!fs::exists(path, ec)) throw IoError(name, "does not exist");
+    if (!fs::exists(path, ec)) throw IoError(path.string(), "does not exist");
+}
 
-    LoadedClip loaded;
-    loaded.source = path;
+// A model's files, opened and checked, before any weight is converted.
+struct OpenedWeights {
+    ClipModelInfo info;
     std::unique_ptr<TensorStore> store;
     std::vector<ParameterSource> sources;
-    std::string weightsName = name;
+    std::string weightsName;
+};
+
+OpenedWeights openClipWeights(const fs::path& path) {
+    requireModelPath(path);
+    const std::string name = path.string();
+    OpenedWeights opened;
+    opened.weightsName = name;
     if (fs::is_directory(path)) {
         const fs::path configFile = path / "config.json";
         if (!fs::is_regular_file(configFile))
             throw IoError(name,
                           "is a folder without config.json; a Hugging Face CLIP folder holds config.json and "
                           "model.safetensors (and vocab.json + merges.txt)");
-        loaded.format = ClipWeightFormat::HuggingFaceFolder;
-        loaded.config = parseHuggingFaceClipConfig(readJson(configFile), configFile.string());
+        opened.info.format = ClipWeightFormat::HuggingFaceFolder;
+        opened.info.config = parseHuggingFaceClipConfig(readJson(configFile), configFile.string());
         auto safeTensors = std::make_unique<SafeTensorsStore>();
         openHuggingFaceWeights(path, *safeTensors);
-        store = std::move(safeTensors);
-        sources = huggingFaceSources(loaded.config);
-        weightsName = (path / "model.safetensors").string();
+        opened.store = std::move(safeTensors);
+        opened.sources = huggingFaceSources(opened.info.config);
+        opened.weightsName = (path / "model.safetensors").string();
     } else {
         std::map<std::string, Shape> shapes;
         if (path.extension() == ".safetensors") {
-            loaded.format = ClipWeightFormat::OpenAiSafeTensors;
+            opened.info.format = ClipWeightFormat::OpenAiSafeTensors;
             auto safeTensors = std::make_unique<SafeTensorsStore>();
             safeTensors->add(path);
             if (safeTensors->shape("vision_model.embeddings.patch_embedding.weight"))
@@ -400,32 +410,49 @@ LoadedClip loadClipModel(const fs::path& path, const ClipLoadOptions& options) {
                     name,
                     "holds Hugging Face CLIP weights, which need their config.json: pass the folder "
                     "that holds both");
-            store = std::move(safeTensors);
+            opened.store = std::move(safeTensors);
         } else {
-            loaded.format = ClipWeightFormat::TorchScript;
-            store = std::make_unique<TorchScriptStore>(path);
+            opened.info.format = ClipWeightFormat::TorchScript;
+            opened.store = std::make_unique<TorchScriptStore>(path);
             logger("model")->warn(
                 "{}: TorchScript archives can carry code; only its tensors are read, but prefer "
                 "safetensors (a Hugging Face CLIP folder) for models from untrusted sources",
                 name);
         }
-        for (const auto& tensor : store->names()) shapes[tensor] = *store->shape(tensor);
-        loaded.config = inferOpenAiClipConfig(shapes, name);
-        sources = openAiSources(loaded.config);
+        for (const auto& tensor : opened.store->names()) shapes[tensor] = *opened.store->shape(tensor);
+        opened.info.config = inferOpenAiClipConfig(shapes, name);
+        opened.sources = openAiSources(opened.info.config);
     }
 
-    checkTensors(*store, sources, loaded.config, weightsName);
-    warnAboutExtras(*store, sources, weightsName);
-    loaded.model = assemble(*store, sources, loaded.config);
+    checkTensors(*opened.store, opened.sources, opened.info.config, opened.weightsName);
+    warnAboutExtras(*opened.store, opened.sources, opened.weightsName);
+    return opened;
+}
 
-    if (!options.mergesPath.empty()) {
-        loaded.tokenizer = ClipTokenizer::load(options.mergesPath);
-        checkTokenizer(*loaded.tokenizer, loaded.config, options.mergesPath.string());
-    } else {
-        const fs::path folder = fs::is_directory(path) ? path : path.parent_path();
-        loaded.tokenizer = tokenizerBeside(folder.empty() ? fs::path(".") : folder);
-        if (loaded.tokenizer) checkTokenizer(*loaded.tokenizer, loaded.config, name);
-    }
+}  // namespace
+
+ClipModelInfo inspectClipModel(const fs::path& path) {
+    return openClipWeights(path).info;
+}
+
+std::optional<ClipTokenizer> findClipTokenizer(const fs::path& path, const fs::path& mergesPath) {
+    requireModelPath(path);
+    if (!mergesPath.empty()) return ClipTokenizer::load(mergesPath);
+    const fs::path folder = fs::is_directory(path) ? path : path.parent_path();
+    return tokenizerBeside(folder.empty() ? fs::path(".") : folder);
+}
+
+LoadedClip loadClipModel(const fs::path& path, const ClipLoadOptions& options) {
+    const std::string name = path.string();
+    OpenedWeights opened = openClipWeights(path);
+    LoadedClip loaded;
+    loaded.source = path;
+    loaded.config = opened.info.config;
+    loaded.format = opened.info.format;
+    loaded.model = assemble(*opened.store, opened.sources, loaded.config);
+    loaded.tokenizer = findClipTokenizer(path, options.mergesPath);
+    if (loaded.tokenizer)
+        checkTokenizer(*loaded.tokenizer, loaded.config, options.mergesPath.empty() ? name : options.mergesPath.string());
     if (!loaded.tokenizer)
         logger("model")->info(
             "{}: no CLIP tokenizer found beside the weights; text prompts need the BPE merges", name);

@@ -5,6 +5,7 @@
 // (open_clip's export). Every tensor is checked against the configuration before any memory is
 // allocated for the model; weights come in as float32 (F32, F16, BF16, F64 accepted).
 
+#include "core/model/clip/ClipModelFiles.h"
 #include "core/model/clip/ClipModules.h"
 #include "core/model/text/ClipTokenizer.h"
 
@@ -16,15 +17,9 @@ namespace s4::clip {
 
 struct ClipLoadOptions {
     /// A BPE merges file (bpe_simple_vocab_16e6.txt[.gz]) or a folder with vocab.json + merges.txt.
-    /// Empty: use the tokenizer beside the weights (HF folder files; for a .pt or .safetensors file
-    /// bpe_simple_vocab_16e6.txt[.gz], or vocab.json + merges.txt, in the same folder), if any.
+    /// Empty: the tokenizer beside the weights, if any (findClipTokenizer in ClipModelFiles.h).
     std::filesystem::path mergesPath;
 };
-
-enum class ClipWeightFormat { HuggingFaceFolder, TorchScript, OpenAiSafeTensors };
-
-/// "Hugging Face folder", "TorchScript archive", "safetensors (OpenAI names)".
-std::string clipWeightFormatName(ClipWeightFormat format);
 
 struct LoadedClip {
     ClipConfig config;

@@ -68,6 +68,8 @@ OpenVocabSession::~OpenVocabSession() = default;
 
 std::string OpenVocabSession::description() const { return impl_->description; }
 
+const ClipEngine& OpenVocabSession::clip() const { return impl_->clip; }
+
 void OpenVocabSession::encodeScene(const Scene& scene, const Progress& progress) {
     // The pipeline below lives only for this call and its results do not hold the scene, so it can read
     // the caller's scene through a non-owning pointer instead of a copy.

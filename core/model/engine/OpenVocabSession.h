@@ -6,6 +6,7 @@
 
 #include "core/common/Progress.h"
 #include "core/model/TorchRuntime.h"
+#include "core/model/engine/ClipEngine.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -52,6 +53,8 @@ public:
 
     /// One line: CLIP model, tokenizer checkpoint (and whether it is untrained), device and precision.
     std::string description() const;
+    /// The CLIP model the session loaded (text and image embeddings outside the point path).
+    const ClipEngine& clip() const;
 
     /// Tokenizes the scene with the checkpoint's parameters, encodes it and caches the point features.
     /// Throws Cancelled when cancelled (the previous cache is then dropped). The scene is read during the
