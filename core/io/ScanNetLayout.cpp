@@ -1,6 +1,7 @@
 #include "core/io/ScanNetLayout.h"
 
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/io/FormatReaders.h"
 #include "core/io/MappedFile.h"
 
@@ -45,12 +46,7 @@ void attachSegments(const fs::path& segsPath, Scene& scene) {
     if (file.size() > limit)
         throw IoError(name, "is " + formatBytes(file.size()) + ", too large for the segmentation of " +
                                 std::to_string(scene.pointCount()) + " vertices");
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(file.text());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw IoError(name, IoError::atByte(e.byte > 0 ? e.byte - 1 : 0), "is not valid JSON");
-    }
+    const nlohmann::json json = parseGuardedJson(file.text(), {name});
     if (!json.is_object() || !json.contains("segIndices") || !json["segIndices"].is_array())
         throw IoError(name, "has no \"segIndices\" array");
     const auto& indices = json["segIndices"];

@@ -1,6 +1,7 @@
 #include "core/scene/ClassSet.h"
 
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/common/Resources.h"
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,8 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -21,50 +24,112 @@ std::string lower(std::string s) {
     return s;
 }
 
-ClassInfo parseClass(const nlohmann::json& j, const std::string& file, const std::string& category) {
+// Class sets are lists of names: the shipped ones are a few kilobytes. Anything far larger is not a
+// class set, and reading it would only cost memory.
+constexpr std::uintmax_t kMaxClassSetBytes = 4u << 20;
+// Dataset class ids are small (SemanticKITTI's raw ids reach 259); ids are stored as int32 labels.
+constexpr int kMaxClassId = 1'000'000;
+
+std::string readClassSetFile(const fs::path& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw IoError(path.string(), "cannot open: " + ec.message());
+    if (size > kMaxClassSetBytes)
+        throw IoError(path.string(), "is " + formatBytes(size) + ", far larger than a class set (limit " +
+                                         formatBytes(kMaxClassSetBytes) + ")");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path.string(), "cannot open");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Typed access to one JSON object of a class set; every error names the file and what is wrong.
+class JsonObject {
+public:
+    JsonObject(const nlohmann::json& j, std::string where, const std::string& file)
+        : j_(j), where_(std::move(where)), file_(file) {}
+
+    std::string string(const char* key, const std::string& fallback) const {
+        const auto it = j_.find(key);
+        if (it == j_.end()) return fallback;
+        if (!it->is_string()) fail(key, "must be a string, found " + std::string(it->type_name()));
+        return it->get<std::string>();
+    }
+    int id(const char* key, std::optional<int> fallback) const {
+        const auto it = j_.find(key);
+        if (it == j_.end()) {
+            if (!fallback) fail(key, "is missing (every class needs an integer \"id\" and a string \"name\")");
+            return *fallback;
+        }
+        const bool inRange = it->is_number_integer() && (it->is_number_unsigned()
+                                                             ? it->get<std::uint64_t>() <= std::uint64_t(kMaxClassId)
+                                                             : it->get<std::int64_t>() >= -1 &&
+                                                                   it->get<std::int64_t>() <= kMaxClassId);
+        if (!inRange) fail(key, "must be an integer from -1 to " + std::to_string(kMaxClassId) + ", found " + it->dump());
+        return it->get<int>();
+    }
+    const nlohmann::json* array(const char* key) const {
+        const auto it = j_.find(key);
+        if (it == j_.end()) return nullptr;
+        if (!it->is_array()) fail(key, "must be an array, found " + std::string(it->type_name()));
+        return &*it;
+    }
+
+private:
+    [[noreturn]] void fail(const char* key, const std::string& problem) const {
+        throw IoError(file_, where_, std::string("\"") + key + "\" " + problem);
+    }
+    const nlohmann::json& j_;
+    std::string where_;
+    const std::string& file_;
+};
+
+ClassInfo parseClass(const nlohmann::json& j, const std::string& file, const std::string& category,
+                     std::size_t index) {
+    const std::string where = "class " + std::to_string(index + 1);
+    if (!j.is_object()) throw IoError(file, where, "must be an object with \"id\" and \"name\"");
+    const JsonObject o(j, where, file);
     ClassInfo c;
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_number_integer() || !j.contains("name") ||
-        !j["name"].is_string())
-        throw IoError(file, "every class needs an integer \"id\" and a string \"name\"");
-    c.id = j["id"].get<int>();
-    c.name = j["name"].get<std::string>();
-    c.prompt = j.value("prompt", c.name);
+    c.id = o.id("id", std::nullopt);
+    if (c.id < 0) throw IoError(file, where, "\"id\" must not be negative");
+    if (!j.contains("name")) throw IoError(file, where, "\"name\" is missing");
+    c.name = o.string("name", "");
+    c.prompt = o.string("prompt", c.name);
     c.category = category;
     return c;
 }
 
 ClassSet loadJson(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw IoError(path.string(), "cannot open");
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw IoError(path.string(), IoError::atByte(e.byte), "not valid JSON");
-    }
-    if (!j.is_object()) throw IoError(path.string(), "a class set must be a JSON object");
+    const std::string file = path.string();
+    // The top object, the categories, one category, its classes, one class: five levels.
+    const nlohmann::json j = parseGuardedJson(readClassSetFile(path), file, {5});
+    if (!j.is_object()) throw IoError(file, "a class set must be a JSON object");
+    const JsonObject top(j, "top level", file);
     ClassSet set;
-    set.name = j.value("name", path.stem().string());
-    set.description = j.value("description", "");
-    set.ignoreId = j.value("ignore_id", -1);
-    if (j.contains("classes") && j["classes"].is_array()) {
-        for (const auto& c : j["classes"]) set.classes.push_back(parseClass(c, path.string(), ""));
-    } else if (j.contains("categories") && j["categories"].is_array()) {
-        for (const auto& cat : j["categories"]) {
-            const std::string category = cat.value("category", "");
-            if (!cat.contains("classes") || !cat["classes"].is_array())
-                throw IoError(path.string(), "category '" + category + "' has no \"classes\" array");
-            for (const auto& c : cat["classes"]) set.classes.push_back(parseClass(c, path.string(), category));
+    set.name = top.string("name", path.stem().string());
+    set.description = top.string("description", "");
+    set.ignoreId = top.id("ignore_id", -1);
+    std::size_t index = 0;
+    if (const nlohmann::json* classes = top.array("classes")) {
+        for (const auto& c : *classes) set.classes.push_back(parseClass(c, file, "", index++));
+    } else if (const nlohmann::json* categories = top.array("categories")) {
+        for (std::size_t k = 0; k < categories->size(); ++k) {
+            const auto& cat = (*categories)[k];
+            const std::string where = "category " + std::to_string(k + 1);
+            if (!cat.is_object()) throw IoError(file, where, "must be an object with \"category\" and \"classes\"");
+            const JsonObject o(cat, where, file);
+            const std::string category = o.string("category", "");
+            const nlohmann::json* list = o.array("classes");
+            if (!list) throw IoError(file, where, "category '" + category + "' has no \"classes\" array");
+            for (const auto& c : *list) set.classes.push_back(parseClass(c, file, category, index++));
         }
     } else {
-        throw IoError(path.string(), "no \"classes\" or \"categories\" array");
+        throw IoError(file, "no \"classes\" or \"categories\" array");
     }
     return set;
 }
 
 ClassSet loadText(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw IoError(path.string(), "cannot open");
+    std::istringstream in(readClassSetFile(path));
     ClassSet set;
     set.name = path.stem().string();
     std::string line;
@@ -79,12 +144,18 @@ ClassSet loadText(const fs::path& path) {
         int id = 0;
         auto [ptr, ec] = std::from_chars(line.data(), line.data() + line.size(), id);
         if (ec == std::errc() && (ptr == line.data() + line.size() || *ptr == ' ' || *ptr == '\t')) {
+            if (id < 0 || id > kMaxClassId)
+                throw IoError(path.string(), IoError::atLine(lineNo),
+                              "class id " + std::to_string(id) + " is outside 0 to " + std::to_string(kMaxClassId));
             std::string rest(ptr, static_cast<const char*>(line.data() + line.size()));
             rest.erase(0, rest.find_first_not_of(" \t"));
             if (rest.empty()) throw IoError(path.string(), IoError::atLine(lineNo), "class id without a name");
             c.id = id;
             c.name = rest;
         } else {
+            if (nextId > kMaxClassId)
+                throw IoError(path.string(), IoError::atLine(lineNo),
+                              "the next class id would exceed " + std::to_string(kMaxClassId));
             c.id = nextId;
             c.name = line;
         }

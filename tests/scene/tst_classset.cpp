@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fstream>
 #include <set>
 
 using namespace s4;
@@ -74,6 +75,75 @@ private slots:
         test::writeFile(badJson, "{not json");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(badJson));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, builtinClassSet("imagenet"));
+    }
+
+    // Class files come from users: every malformed value is an IoError that names the file and the
+    // place, never a JSON library exception, a wrapped id or unbounded reading.
+    void hostileJsonIsRefusedWithThePlace() {
+        QTemporaryDir dir;
+        const fs::path file = fs::path(dir.path().toStdString()) / "set.json";
+        const auto errorOf = [&](const std::string& text) -> std::string {
+            test::writeFile(file, text);
+            try {
+                loadClassSet(file);
+            } catch (const IoError& e) {
+                return e.what();
+            } catch (const std::exception& e) {
+                return std::string("not an IoError: ") + e.what();
+            }
+            return "";
+        };
+        const auto refused = [&](const std::string& text, const std::string& expected) {
+            const std::string e = errorOf(text);
+            if (e.find("set.json") == std::string::npos || e.find(expected) == std::string::npos)
+                qWarning("for %s: %s", text.c_str(), e.c_str());
+            return e.find("set.json") != std::string::npos && e.find(expected) != std::string::npos;
+        };
+        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "prompt": 7}]})", "class 1: \"prompt\" must be a string"));
+        QVERIFY(refused(R"({"name": 5, "classes": [{"id": 1, "name": "a"}]})", "\"name\" must be a string"));
+        QVERIFY(refused(R"({"ignore_id": "x", "classes": [{"id": 1, "name": "a"}]})", "\"ignore_id\" must be an integer"));
+        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a"}, {"id": 4294967297, "name": "b"}]})",
+                        "class 2: \"id\" must be an integer from -1 to"));
+        QVERIFY(refused(R"({"classes": [{"id": 1.5, "name": "a"}]})", "\"id\" must be an integer"));
+        QVERIFY(refused(R"({"classes": [{"id": -1, "name": "a"}]})", "must not be negative"));
+        QVERIFY(refused(R"({"classes": [{"id": 1}]})", "\"name\" is missing"));
+        QVERIFY(refused(R"({"classes": [7]})", "class 1: must be an object"));
+        QVERIFY(refused(R"({"classes": {"id": 1}})", "\"classes\" must be an array"));
+        QVERIFY(refused(R"({"categories": [3]})", "category 1: must be an object"));
+        QVERIFY(refused(R"({"categories": [{"category": 3, "classes": []}]})", "\"category\" must be a string"));
+        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "name": "b"}]})", "repeats the key \"name\""));
+        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "x": [[[[1]]]]}]})", "deeper than 5 levels"));
+        QVERIFY(refused("{\n\"classes\": [\n{\"id\": 1,, }]}", "line 3: is not valid JSON"));
+        // A category file as the shipped ShapeNetPart set is still read.
+        test::writeFile(file, R"({"categories": [{"category": "Mug", "classes": [{"id": 36, "name": "handle"}]}]})");
+        const ClassSet parts = loadClassSet(file);
+        QCOMPARE(parts.classes.size(), std::size_t(1));
+        QCOMPARE(parts.classes[0].category, std::string("Mug"));
+        QCOMPARE(parts.classes[0].prompt, std::string("handle"));
+
+        // Text files: ids stay in range (the next id after the largest one must not wrap).
+        const fs::path text = fs::path(dir.path().toStdString()) / "set.txt";
+        test::writeFile(text, "2147483647 last\nnext\n");
+        QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(text));
+        test::writeFile(text, "1000000 last\nnext\n");
+        QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(text));
+        test::writeFile(text, "999999 last\nnext\n");
+        QCOMPARE(loadClassSet(text).classes.back().id, 1000000);
+        // A huge file is refused by its size, before it is read.
+        {
+            std::ofstream big(text, std::ios::binary);
+            const std::string line(1023, 'x');
+            for (int i = 0; i < 5 * 1024; ++i) big << line << '\n';
+        }
+        const std::string big = [&] {
+            try {
+                loadClassSet(text);
+            } catch (const IoError& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        }();
+        QVERIFY2(big.find("far larger than a class set") != std::string::npos, big.c_str());
     }
 };
 

@@ -1,6 +1,7 @@
 #include "core/model/clip/ClipWeightLoader.h"
 
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/common/Log.h"
 #include "core/io/MappedFile.h"
 #include "core/model/clip/ClipTorchScript.h"
@@ -285,12 +286,7 @@ nlohmann::json readJson(const fs::path& path) {
     if (file.size() > kMaxJsonBytes)
         throw IoError(file.name(),
                       "is " + formatBytes(file.size()) + ", far larger than a configuration file");
-    try {
-        return nlohmann::json::parse(file.text());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw IoError(file.name(), IoError::atByte(e.byte > 0 ? e.byte - 1 : 0),
-                      std::string("not valid JSON: ") + e.what());
-    }
+    return parseGuardedJson(file.text(), {file.name()});
 }
 
 // model.safetensors, or the shards a model.safetensors.index.json names.

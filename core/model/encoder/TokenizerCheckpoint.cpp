@@ -2,6 +2,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/model/clip/ClipConfig.h"
 #include "core/model/weights/SafeTensors.h"
 
@@ -24,7 +25,6 @@ using OrderedJson = nlohmann::ordered_json;
 // tokenizer.json is a few kilobytes; the training provenance may carry logs, but nothing legitimate comes
 // near this, and the JSON tree costs several times the text.
 constexpr std::uintmax_t kMaxConfigBytes = 16u << 20;
-constexpr int kMaxDepth = 64;
 constexpr int kMaxWidth = 1 << 16;
 
 // Names of the enum values as tokenizer.json spells them.
@@ -56,32 +56,6 @@ const char* nameOf(const Named<E> (&table)[N], E value) {
         if (v == value) return name;
     throw InvalidArgument("tokenizer checkpoint: enum value without a name");
 }
-
-// Refuses duplicate keys (a parser would silently keep one) and absurd nesting while parsing.
-struct Rejected {
-    std::string why;
-};
-class ParseGuard {
-public:
-    bool operator()(int depth, Json::parse_event_t event, Json& parsed) {
-        using E = Json::parse_event_t;
-        if (event == E::object_start || event == E::array_start) {
-            if (depth >= kMaxDepth)
-                throw Rejected{"nests objects or arrays deeper than " + std::to_string(kMaxDepth) +
-                               " levels"};
-            keys_.emplace_back();
-        } else if (event == E::object_end || event == E::array_end) {
-            if (!keys_.empty()) keys_.pop_back();
-        } else if (event == E::key) {
-            if (!keys_.empty() && !keys_.back().insert(parsed.get<std::string>()).second)
-                throw Rejected{"repeats the key \"" + parsed.get<std::string>() + "\""};
-        }
-        return true;
-    }
-
-private:
-    std::vector<std::set<std::string>> keys_;
-};
 
 // One JSON object of tokenizer.json, read key by key; every error names the file and the dotted key.
 class Section {
@@ -359,15 +333,7 @@ TokenizerCheckpointFiles tokenizerCheckpointFiles(const std::filesystem::path& c
 }
 
 TokenizerCheckpointConfig parseTokenizerConfig(const std::string& text, const std::string& fileName) {
-    Json root;
-    try {
-        root = Json::parse(text, ParseGuard());
-    } catch (const Json::parse_error& e) {
-        throw IoError(fileName, IoError::atByte(e.byte > 0 ? e.byte - 1 : 0),
-                      std::string("is not valid JSON: ") + e.what());
-    } catch (const Rejected& r) {
-        throw IoError(fileName, r.why);
-    }
+    const Json root = parseGuardedJson(text, {fileName});
     if (!root.is_object())
         throw IoError(fileName, std::string("must hold a JSON object, found ") + root.type_name());
 

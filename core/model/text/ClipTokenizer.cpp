@@ -1,6 +1,7 @@
 #include "core/model/text/ClipTokenizer.h"
 
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/common/Log.h"
 #include "core/io/MappedFile.h"
 #include "core/model/text/ClipTextCleanup.h"
@@ -50,11 +51,6 @@ std::string utf8(char32_t c) {
 
 bool isValidUtf8(std::string_view s) {
     return encodeUtf8(decodeUtf8(s)) == s;
-}
-
-std::size_t lineOfByte(std::string_view text, std::size_t byte) {
-    byte = std::min(byte, text.size());
-    return 1 + std::size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(byte), '\n'));
 }
 
 void checkSize(const MappedFile& file) {
@@ -239,13 +235,8 @@ ClipTokenizer ClipTokenizer::fromHuggingFaceFiles(const fs::path& vocabJson, con
     const std::string vocabName = vocabJson.string();
     MappedFile vocabFile(vocabJson);
     checkSize(vocabFile);
-    nlohmann::json vocab;
-    try {
-        vocab = nlohmann::json::parse(vocabFile.text());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw IoError(vocabName, IoError::atLine(lineOfByte(vocabFile.text(), e.byte)),
-                      std::string("not valid JSON: ") + e.what());
-    }
+    // One flat object of token → id.
+    const nlohmann::json vocab = parseGuardedJson(vocabFile.text(), {vocabName}, {1});
     if (!vocab.is_object() || vocab.empty())
         throw IoError(vocabName, "must be a non-empty JSON object mapping tokens to ids");
 

@@ -2,6 +2,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/common/JsonInput.h"
 #include "core/io/ByteOrder.h"
 #include "core/io/MappedFile.h"
 #include "core/model/weights/HalfFloat.h"
@@ -41,57 +42,9 @@ const DTypeEntry& entry(SafeTensorDType dtype) {
     throw InvalidArgument("unknown safetensors dtype");
 }
 
-// A valid header nests three levels: the top object, one object per tensor, its shape and
-// offsets arrays. Deeper nesting or huge arrays can only be an attack on memory (the JSON tree
-// costs several times the text), so parsing stops there; duplicate keys are refused because a
-// JSON parser would silently keep only one of them.
-constexpr int kMaxContainerDepth = 2;  // depth at which the shape / data_offsets arrays start
-constexpr std::size_t kMaxArrayElements = 64;
-
-struct HeaderRejected {
-    std::string why;
-};
-
-class HeaderGuard {
-public:
-    bool operator()(int depth, Json::parse_event_t event, Json& parsed) {
-        using E = Json::parse_event_t;
-        switch (event) {
-            case E::object_start:
-            case E::array_start:
-                if (depth > kMaxContainerDepth)
-                    throw HeaderRejected{"nests objects or arrays deeper than a safetensors header does"};
-                countElement();
-                stack_.push_back({event == E::object_start, {}, 0});
-                break;
-            case E::object_end:
-            case E::array_end:
-                if (!stack_.empty()) stack_.pop_back();
-                break;
-            case E::key:
-                if (!stack_.empty() && !stack_.back().keys.insert(parsed.get<std::string>()).second)
-                    throw HeaderRejected{"repeats the key \"" + parsed.get<std::string>() + "\""};
-                break;
-            case E::value:
-                countElement();
-                break;
-        }
-        return true;
-    }
-
-private:
-    struct Container {
-        bool isObject;
-        std::set<std::string> keys;
-        std::size_t elements;
-    };
-    void countElement() {
-        if (!stack_.empty() && !stack_.back().isObject && ++stack_.back().elements > kMaxArrayElements)
-            throw HeaderRejected{"has an array of more than " + std::to_string(kMaxArrayElements) +
-                                 " elements, more than any tensor shape"};
-    }
-    std::vector<Container> stack_;
-};
+// A valid header nests three levels: the top object, one object per tensor, its shape and offsets
+// arrays. Anything deeper, or longer arrays than any tensor shape, can only be an attack on memory.
+constexpr JsonLimits kHeaderLimits{3, 64};
 
 std::uint64_t nonNegativeInteger(const Json& v, const std::string& what, const std::string& file,
                                  const std::string& where) {
@@ -202,15 +155,7 @@ SafeTensorsFile::SafeTensorsFile(const std::filesystem::path& path)
     const std::string_view headerText(reinterpret_cast<const char*>(file_->data()) + 8,
                                       std::size_t(headerSize));
 
-    Json header;
-    try {
-        header = Json::parse(headerText, HeaderGuard());
-    } catch (const Json::parse_error& e) {
-        throw IoError(name, IoError::atByte(8 + (e.byte > 0 ? e.byte - 1 : 0)),
-                      std::string("header is not valid JSON: ") + e.what());
-    } catch (const HeaderRejected& r) {
-        throw IoError(name, "header", r.why);
-    }
+    const Json header = parseGuardedJson(headerText, {name, "header", 8}, kHeaderLimits);
     if (!header.is_object())
         throw IoError(name, "header", std::string("must be a JSON object, found ") + header.type_name());
 
