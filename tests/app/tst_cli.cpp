@@ -1,7 +1,6 @@
 // The s4studio command line: --version, --help, --log-level, and `--batch info` on good and bad files.
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -48,9 +47,9 @@ private slots:
     }
 
     void infoPrintsJsonForGoodFilesAndFailsForBadOnes() {
-        QTemporaryDir dir;
-        const fs::path good = fs::path(dir.path().toStdString()) / "two.xyz";
-        const fs::path bad = fs::path(dir.path().toStdString()) / "bad.ply";
+        test::ScratchFolder dir;
+        const fs::path good = dir.file("two.xyz");
+        const fs::path bad = dir.file("bad.ply");
         test::writeFile(good, "0 0 0\n1 2 3\n");
         test::writeFile(bad, "ply\nformat ascii 1.0\nelement vertex 1000000000000\nproperty float x\nend_header\n");
         Run r = runStudio({"--batch", "info", QString::fromStdString(good.string()), QString::fromStdString(bad.string())});

@@ -8,7 +8,6 @@
 #include "tests/support/ByteBuilder.h"
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <atomic>
@@ -199,8 +198,8 @@ private slots:
     void answeredWithClearError() {
         QFETCH(int, index);
         const Case c = corpus()[std::size_t(index)];
-        QTemporaryDir dir;
-        const fs::path path = fs::path(dir.path().toStdString()) / fs::u8path(c.file);
+        test::ScratchFolder dir;
+        const fs::path path = dir.file(c.file);
         test::writeFile(path, c.bytes);
 
         g_largestAllocation = 0;
@@ -236,8 +235,8 @@ private slots:
     }
 
     void missingFileAndNonRoomFolder() {
-        QTemporaryDir dir;
-        const fs::path missing = fs::path(dir.path().toStdString()) / "nope.ply";
+        test::ScratchFolder dir;
+        const fs::path missing = dir.file("nope.ply");
         QVERIFY_THROWS_EXCEPTION(IoError, readScene(missing));
         QVERIFY_THROWS_EXCEPTION(IoError, readScene(fs::path(dir.path().toStdString())));
     }

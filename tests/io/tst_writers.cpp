@@ -7,7 +7,6 @@
 #include "core/io/SceneWriter.h"
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cstring>
@@ -80,8 +79,8 @@ class TestWriters : public QObject {
     Q_OBJECT
 private slots:
     void plyRoundTripKeepsEveryAttribute() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "all.ply";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("all.ply");
         const Scene original = everyAttributeKind();
         writePly(original, p);
         const Scene back = readScene(p);
@@ -106,8 +105,8 @@ private slots:
     }
 
     void plyHeaderNamesComponents() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "h.ply";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("h.ply");
         writePly(everyAttributeKind(), p, {true, {"made by a test"}});
         const std::string bytes = readAll(p);
         const std::string header = bytes.substr(0, bytes.find("end_header"));
@@ -119,10 +118,10 @@ private slots:
     }
 
     void plyWriterRefusesDanglingFaces() {
-        QTemporaryDir dir;
+        test::ScratchFolder dir;
         Scene s = everyAttributeKind();
         s.faces.push_back({0, 1, 5});
-        const fs::path p = fs::path(dir.path().toStdString()) / "bad.ply";
+        const fs::path p = dir.file("bad.ply");
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, writePly(s, p));
         QVERIFY(!fs::exists(p));
         PlyWriteOptions noFaces;
@@ -132,8 +131,8 @@ private slots:
     }
 
     void textLabelsRoundTrip() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "labels.txt";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("labels.txt");
         const std::vector<std::int32_t> labels = {0, 5, -1, 2147483647, 40};
         writeLabels(p, sceneWithLabels(labels), LabelFormat::Text);
         QCOMPARE(readAll(p), std::string("0\n5\n-1\n2147483647\n40\n"));
@@ -141,8 +140,8 @@ private slots:
     }
 
     void semanticKittiLabelsRoundTrip() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "000000.label";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("000000.label");
         writeLabels(p, sceneWithLabels({10, 40, 0, 65535}, {3, 0, 65535, 1}), LabelFormat::SemanticKitti);
         const std::string bytes = readAll(p);
         QCOMPARE(bytes.size(), std::size_t(16));
@@ -162,8 +161,8 @@ private slots:
     }
 
     void scanNetIdsAreValidatedAndMapped() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "scene0707_00.txt";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("scene0707_00.txt");
         writeLabels(p, sceneWithLabels({0, 1, 40, 39}), LabelFormat::ScanNetIds);
         QVERIFY(readTextLabels(p) == std::vector<std::int32_t>({0, 1, 40, 39}));
 
@@ -189,8 +188,8 @@ private slots:
     }
 
     void plyFieldLabelsRoundTrip() {
-        QTemporaryDir dir;
-        const fs::path p = fs::path(dir.path().toStdString()) / "labels.ply";
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("labels.ply");
         Scene s = sceneWithLabels({3, -1, 12});
         s.offset = Eigen::Vector3d(1e6, 2e6, 0.0);
         s.add(attr::kColor, ScalarType::UInt8, 3);  // not part of the label file
@@ -203,8 +202,8 @@ private slots:
     }
 
     void labelReadersRejectMalformedFiles() {
-        QTemporaryDir dir;
-        const fs::path text = fs::path(dir.path().toStdString()) / "bad.txt";
+        test::ScratchFolder dir;
+        const fs::path text = dir.file("bad.txt");
         test::writeFile(text, "1\n2\nthree\n");
         try {
             readTextLabels(text);
@@ -212,7 +211,7 @@ private slots:
         } catch (const IoError& e) {
             QVERIFY2(std::string(e.what()).find("bad.txt: line 3") != std::string::npos, e.what());
         }
-        const fs::path kitti = fs::path(dir.path().toStdString()) / "bad.label";
+        const fs::path kitti = dir.file("bad.label");
         test::writeFile(kitti, std::string(7, '\0'));
         QVERIFY_THROWS_EXCEPTION(IoError, readSemanticKittiLabels(kitti));
     }

@@ -7,7 +7,6 @@
 #include "core/openvocab/PromptTemplates.h"
 #include "tests/support/TestData.h"
 
-#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -87,11 +86,11 @@ private slots:
     }
 
     void loadsFilesAndRejectsHugeOrMissingOnes() {
-        QTemporaryDir dir;
-        const std::filesystem::path ok = std::filesystem::path(dir.path().toStdString()) / "ok.txt";
+        test::ScratchFolder dir;
+        const std::filesystem::path ok = dir.file("ok.txt");
         test::writeFile(ok, "a {}.\n");
         QCOMPARE(loadPromptTemplates(ok), std::vector<std::string>{"a {}."});
-        const std::filesystem::path huge = std::filesystem::path(dir.path().toStdString()) / "huge.txt";
+        const std::filesystem::path huge = dir.file("huge.txt");
         test::writeFile(huge, std::string(kMaxTemplateFileBytes + 1, '#'));
         try {
             loadPromptTemplates(huge);
@@ -101,7 +100,7 @@ private slots:
             QVERIFY2(std::string(e.what()).find("at most") != std::string::npos, e.what());
         }
         QVERIFY_THROWS_EXCEPTION(
-            IoError, loadPromptTemplates(std::filesystem::path(dir.path().toStdString()) / "no.txt"));
+            IoError, loadPromptTemplates(dir.file("no.txt")));
         QVERIFY_THROWS_EXCEPTION(IoError, loadPromptTemplates(dir.path().toStdString()));  // a folder
     }
 

@@ -47,30 +47,25 @@ private slots:
     }
 
     void userTextFiles() {
-        QTemporaryDir dir;
-        const fs::path plain = fs::path(dir.path().toStdString()) / "mine.txt";
-        test::writeFile(plain, "# my classes\nchair\r\ncoffee table\n\n  lamp  \n");
+        test::ScratchFolder dir;
+        const fs::path plain = dir.write("mine.txt", "# my classes\nchair\r\ncoffee table\n\n  lamp  \n");
         ClassSet a = loadClassSet(plain);
         QCOMPARE(a.classes.size(), std::size_t(3));
         QCOMPARE(a.classes[1].id, 1);
         QCOMPARE(a.classes[1].name, std::string("coffee table"));
         QCOMPARE(a.classes[2].name, std::string("lamp"));
-        const fs::path withIds = fs::path(dir.path().toStdString()) / "ids.txt";
-        test::writeFile(withIds, "5 wall\n7 floor mat\n");
+        const fs::path withIds = dir.write("ids.txt", "5 wall\n7 floor mat\n");
         ClassSet b = resolveClassSet(withIds.string());
         QCOMPARE(b.byId(7)->name, std::string("floor mat"));
     }
 
     void badFilesAreClearErrors() {
-        QTemporaryDir dir;
-        const fs::path dup = fs::path(dir.path().toStdString()) / "dup.txt";
-        test::writeFile(dup, "1 wall\n1 floor\n");
+        test::ScratchFolder dir;
+        const fs::path dup = dir.write("dup.txt", "1 wall\n1 floor\n");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(dup));
-        const fs::path empty = fs::path(dir.path().toStdString()) / "empty.txt";
-        test::writeFile(empty, "# nothing\n");
+        const fs::path empty = dir.write("empty.txt", "# nothing\n");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(empty));
-        const fs::path badJson = fs::path(dir.path().toStdString()) / "bad.json";
-        test::writeFile(badJson, "{\"classes\": [{\"id\": \"x\"}]}");
+        const fs::path badJson = dir.write("bad.json", "{\"classes\": [{\"id\": \"x\"}]}");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(badJson));
         test::writeFile(badJson, "{not json");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(badJson));
@@ -80,8 +75,8 @@ private slots:
     // Class files come from users: every malformed value is an IoError that names the file and the
     // place, never a JSON library exception, a wrapped id or unbounded reading.
     void hostileJsonIsRefusedWithThePlace() {
-        QTemporaryDir dir;
-        const fs::path file = fs::path(dir.path().toStdString()) / "set.json";
+        test::ScratchFolder dir;
+        const fs::path file = dir.write("set.json", "");
         const auto errorOf = [&](const std::string& text) -> std::string {
             test::writeFile(file, text);
             try {
@@ -122,8 +117,7 @@ private slots:
         QCOMPARE(parts.classes[0].prompt, std::string("handle"));
 
         // Text files: ids stay in range (the next id after the largest one must not wrap).
-        const fs::path text = fs::path(dir.path().toStdString()) / "set.txt";
-        test::writeFile(text, "2147483647 last\nnext\n");
+        const fs::path text = dir.write("set.txt", "2147483647 last\nnext\n");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(text));
         test::writeFile(text, "1000000 last\nnext\n");
         QVERIFY_THROWS_EXCEPTION(IoError, loadClassSet(text));

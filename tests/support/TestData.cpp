@@ -56,8 +56,12 @@ void writeFile(const std::filesystem::path& path, const std::string& bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+std::filesystem::path ScratchFolder::file(const std::string& name) const {
+    return std::filesystem::path(dir_.path().toStdString()) / std::filesystem::u8path(name);
+}
+
 std::filesystem::path ScratchFolder::write(const std::string& name, const std::string& bytes) const {
-    const std::filesystem::path p = std::filesystem::path(dir_.path().toStdString()) / std::filesystem::u8path(name);
+    const std::filesystem::path p = file(name);
     writeFile(p, bytes);
     return p;
 }

@@ -45,6 +45,8 @@ class ScratchFolder {
 public:
     bool isValid() const { return dir_.isValid(); }
     QString path() const { return dir_.path(); }
+    /// The path of the file `name` (UTF-8) in the folder; nothing is created.
+    std::filesystem::path file(const std::string& name) const;
     /// Writes bytes to the file `name` (UTF-8) in the folder and returns its path.
     std::filesystem::path write(const std::string& name, const std::string& bytes) const;
 
