@@ -17,7 +17,9 @@ int parseCommandArgs(CLI::App& cli, std::vector<std::string> args) {
     try {
         cli.parse(args);
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        // --help prints and succeeds; every usage error exits with 2 (CLI11's own codes are 100+ and
+        // differ by error kind, which scripts should not have to know), runtime errors with 1.
+        return cli.exit(e) == 0 ? 0 : 2;
     }
     return -1;
 }
@@ -30,6 +32,10 @@ int runReporting(const std::function<void()>& body) {
         std::cerr << "error: " << e.what() << std::endl;
     } catch (const std::bad_alloc&) {
         std::cerr << "error: out of memory" << std::endl;
+    } catch (const std::exception& e) {
+        // Not one of ours (a LibTorch or library error that slipped past a check): still a message and
+        // exit status 1, never an abort.
+        std::cerr << "error: " << e.what() << std::endl;
     }
     return 1;
 }

@@ -47,11 +47,16 @@ struct ModelOptions {
     }
 };
 
-void addModelOptions(CLI::App& cli, ModelOptions& o) {
+// What each command needs: the model's files (all), its tokenizer (text), where it runs (inference).
+enum class ModelUse { FilesOnly, Tokenizer, Inference };
+
+void addModelOptions(CLI::App& cli, ModelOptions& o, ModelUse use = ModelUse::Inference) {
     cli.add_option("--model", o.model, "CLIP model: a Hugging Face folder (config.json, model.safetensors, "
                                        "vocab.json, merges.txt) or an OpenAI TorchScript .pt")
         ->required();
+    if (use == ModelUse::FilesOnly) return;
     cli.add_option("--merges", o.merges, "BPE merges for a .pt model (default: the file beside it)");
+    if (use == ModelUse::Tokenizer) return;
     cli.add_option("--device", o.device, "cpu or cuda")->default_val(o.device);
     cli.add_option("--precision", o.precision,
                    "CLIP number format: auto (fp16 on cuda, fp32 on cpu), fp32, fp16 (cuda only) or bf16")
@@ -79,7 +84,7 @@ int tokenizeTextCommand(const std::vector<std::string>& args) {
     CLI::App cli("CLIP BPE token ids (context 77, start and end tokens, zero padded)", "s4studio --batch tokenize-text");
     ModelOptions model;
     std::vector<std::string> texts;
-    addModelOptions(cli, model);
+    addModelOptions(cli, model, ModelUse::Tokenizer);
     cli.add_option("--text", texts, "Text to tokenize (repeat for several)")->required();
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
@@ -297,7 +302,7 @@ int initTokenizerCommand(const std::vector<std::string>& args) {
     std::string output;
     std::uint64_t seed = 0;
     TokenizationParams params;
-    addModelOptions(cli, model);
+    addModelOptions(cli, model, ModelUse::FilesOnly);
     cli.add_option("--out", output, "Checkpoint folder to create")->required();
     cli.add_option("--seed", seed, "Seed of the random weights")->default_val(seed);
     cli.add_option("--num-tokens", params.sampling.count, "N: patches per cloud")->default_val(params.sampling.count);

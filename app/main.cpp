@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     try {
         cli.parse(reversed);
     } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
+        return cli.exit(e) == 0 ? 0 : 2;  // as every batch command: usage errors exit with 2
     }
 
     try {

@@ -439,7 +439,9 @@ void MainWindow::showClipSettings() {
         QSettings settings;
         const PromptModelSettings before = PromptModelSettings::load(settings);
         dialog->save(settings);
-        if (!(dialog->settings() == before) || !promptPanel_->modelReady()) promptPanel_->reloadModel();
+        // Unchanged settings keep loaded models and a load in progress.
+        if (!(dialog->settings() == before) || (!promptPanel_->modelReady() && !promptPanel_->modelLoading()))
+            promptPanel_->reloadModel();
     });
     dialog->open();  // not exec(): the event loop (and a running worker) keeps going
 }

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace s4::gui {
 namespace {
@@ -80,6 +81,7 @@ PromptPanel::PromptPanel(MainWindow* window)
         // Features and results belong to the previous scene; encode again on the next query.
         worker_->cancelChannel(kEncodeChannel);
         worker_->cancelChannel(kQueryChannel);
+        encodeJob_ = queryJob_ = 0;  // their late "cancelled" or results must not touch the new state
         encodedScene_.reset();
         segmentation_.reset();
         replacedScene_.reset();
@@ -336,7 +338,10 @@ void PromptPanel::loadModelIfNeeded() {
 
 void PromptPanel::reloadModel() {
     worker_->cancelAll();
-    loadJob_ = 0;
+    // Jobs of the old models may still report (cancellation is cooperative): forget their ids so that
+    // nothing they say reaches the new load or a query queued behind it.
+    loadJob_ = encodeJob_ = queryJob_ = 0;
+    status_->clear();
     session_.reset();
     modelFailed_ = false;
     encodedScene_.reset();
@@ -460,7 +465,11 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
         loadButton_->setVisible(true);
         refreshButtons();
         emit modelLoaded();
-        if (pending_ != Query::None && window_->scene()) startQuery(pending_);
+        // A query asked for during the load runs now, checked again (the prompts may have changed).
+        const Query queued = std::exchange(pending_, Query::None);
+        status_->clear();
+        if (queued == Query::Segment) segment();
+        if (queued == Query::Heatmap && window_->scene()) startQuery(Query::Heatmap);
         return;
     }
     if (job == encodeJob_) {
@@ -501,6 +510,7 @@ void PromptPanel::onFailed(quint64 job, const QString& message) {
         loadJob_ = 0;
         modelFailed_ = true;
         session_.reset();
+        status_->clear();  // a query waiting for the models ("Loading the models first…") is dropped
         showModelHelp(message);
         emit modelFailed(message);
         return;

@@ -100,8 +100,9 @@ ClassInfo parseClass(const nlohmann::json& j, const std::string& file, const std
 
 ClassSet loadJson(const fs::path& path) {
     const std::string file = path.string();
-    // The top object, the categories, one category, its classes, one class: five levels.
-    const nlohmann::json j = parseGuardedJson(readClassSetFile(path), file, {5});
+    // The top object, the categories, one category, its classes, one class: five levels; extra fields
+    // of a class (colours, aliases) may add a few, and are ignored.
+    const nlohmann::json j = parseGuardedJson(readClassSetFile(path), file, {8});
     if (!j.is_object()) throw IoError(file, "a class set must be a JSON object");
     const JsonObject top(j, "top level", file);
     ClassSet set;

@@ -155,6 +155,8 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return !segmented.isEmpty() || !failed.isEmpty(); }, kGenerousMs));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
         QVERIFY(panel->modelReady());
+        QTest::qWait(100);
+        QCOMPARE(segmented.count(), 1);  // the click queued one query, which ran once
 
         // A new scene object replaced the old one, which is untouched (copy on write).
         const auto scene = window->scene();
@@ -375,6 +377,34 @@ private slots:
     // The ScanNet scene segmented with the tiny random model: the labels are meaningless, the UI state
     // (stored labels, prompt legend) is what is checked. With S4_SCREENSHOT_DIR set, the window is saved
     // there as scannet_prompts_tiny_model.png.
+    // Load Again while a segmentation runs: the old jobs' late reports must not reach the new models'
+    // state, and a Segment queued behind the new load runs once and succeeds.
+    void loadAgainDuringASegmentationThenSegment() {
+        S4_REQUIRE_DISPLAY();
+        auto window = newWindow();
+        PromptPanel* panel = window->promptPanel();
+        QVERIFY(openAndWait(*window, models_.filePath("floor_and_wall.ply")));
+        panel->setPromptText("floor, wall");
+        QSignalSpy segmented(panel, &PromptPanel::segmentationShown);
+        QSignalSpy failed(panel, &PromptPanel::queryFailed);
+        QSignalSpy loadFailed(panel, &PromptPanel::modelFailed);
+        QSignalSpy loaded(panel, &PromptPanel::modelLoaded);
+        panel->segment();  // load, encode, segment
+        QVERIFY(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kGenerousMs));
+        panel->reloadModel();  // the encode (or query) of the first models is under way or queued
+        QVERIFY(panel->modelLoading());
+        panel->segment();  // queued behind the new load
+        QVERIFY(QTest::qWaitFor([&] { return !segmented.isEmpty() || !failed.isEmpty() || !loadFailed.isEmpty(); },
+                                kGenerousMs));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(loadFailed.isEmpty());
+        QTest::qWait(300);  // late reports of the first models' jobs
+        QCOMPARE(segmented.count(), 1);
+        QVERIFY(panel->modelReady());
+        QVERIFY(!panel->statusText().contains("Cancelled"));
+        QCOMPARE(window->scene()->find(attr::kLabel)->size(), window->scene()->pointCount());
+    }
+
     void scanNetSceneWithTinyModel() {
         S4_REQUIRE_DISPLAY();
         if (!test::sharedDataAvailable()) QSKIP("the shared ScanNet data is not available");

@@ -1,18 +1,13 @@
 // Level of detail of the viewport: clouds above the threshold get a fixed uniform random subset of the
 // budgeted size that carries the same colours as its points; a mouse drag (the interactor style's
 // start/end of interaction) shows the subset and the full cloud comes back once the camera stops.
-// Smaller clouds never switch. Needs an X display with GLX (xvfb-run); skips otherwise.
-//
-// frameTimes measures render times with and without LOD when S4_LOD_MEASURE_POINTS is set (numbers for
-// the docs, printed, never asserted); it skips otherwise.
+// Smaller clouds never switch. Needs an X display with GLX (xvfb-run); skips otherwise. Frame times
+// with and without LOD are measured in bench/bench_viewport.cpp.
 
 #include "GuiTestSupport.h"
 #include "gui/ColorModes.h"
 #include "gui/PointCloudViewport.h"
 
-#include <QElapsedTimer>
-#include <QOpenGLContext>
-#include <QOpenGLFunctions>
 #include <QtTest>
 
 #include <vtkCamera.h>
@@ -127,44 +122,6 @@ private slots:
         QVERIFY(before[0] != after[0] || before[1] != after[1] || before[2] != after[2]);  // it rotated
         QVERIFY(viewport.lodActive());  // still within the grace period
         QTRY_VERIFY_WITH_TIMEOUT(!viewport.lodActive(), 3000);
-    }
-
-    void frameTimes() {
-        const QByteArray env = qgetenv("S4_LOD_MEASURE_POINTS");
-        if (env.isEmpty()) QSKIP("set S4_LOD_MEASURE_POINTS=<points> to measure LOD frame times");
-        const std::size_t n = env.toULongLong();
-        PointCloudViewport viewport;
-        viewport.resize(1200, 800);
-        viewport.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&viewport));
-        QElapsedTimer clock;
-        clock.start();
-        viewport.setScene(shell(n));
-        viewport.setColors(computeColors(*viewport.scene(), {ColorMode::Height, {}}));
-        const qint64 setupMs = clock.elapsed();
-        auto frames = [&](int count) {
-            // Each frame moves the camera a little, like a drag, and waits for the GPU (llvmpipe).
-            std::vector<double> ms;
-            for (int i = 0; i < count; ++i) {
-                viewport.renderer()->GetActiveCamera()->Azimuth(2.0);
-                clock.restart();
-                viewport.repaint();
-                viewport.makeCurrent();
-                viewport.context()->functions()->glFinish();
-                viewport.doneCurrent();
-                ms.push_back(double(clock.nsecsElapsed()) / 1e6);
-            }
-            std::sort(ms.begin(), ms.end());
-            return ms[ms.size() / 2];
-        };
-        frames(2);  // first frames upload the buffers
-        const double full = frames(7);
-        viewport.setInteracting(true);
-        frames(2);
-        const double lod = frames(7);
-        qInfo("LOD frame times, %zu points (subset %zu): setup %lld ms, full %.1f ms/frame (median), "
-              "LOD %.1f ms/frame (median)",
-              n, viewport.lodPointCount(), static_cast<long long>(setupMs), full, lod);
     }
 };
 

@@ -85,6 +85,12 @@ private slots:
         QVERIFY2(r.code == 0, r.err.c_str());
         QVERIFY(json::parse(r.out)["untrained"].get<bool>());
         QVERIFY(fs::exists(ckpt_ / "tokenizer.json") && fs::exists(ckpt_ / "tokenizer.safetensors"));
+        // It builds no model, so where a model would run is not an option it takes.
+        const Run device = studio({"--batch", "init-tokenizer", "--model", q(hf_), "--out", q(root / "unused"),
+                                   "--device", "cuda"});
+        QCOMPARE(device.code, 2);
+        QVERIFY2(device.err.find("--device") != std::string::npos, device.err.c_str());
+        QVERIFY(!fs::exists(root / "unused"));
     }
 
     void tokenizeTextGivesContextRowsOfTheModelsVocabulary() {

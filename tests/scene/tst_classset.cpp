@@ -107,10 +107,11 @@ private slots:
         QVERIFY(refused(R"({"categories": [3]})", "category 1: must be an object"));
         QVERIFY(refused(R"({"categories": [{"category": 3, "classes": []}]})", "\"category\" must be a string"));
         QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "name": "b"}]})", "repeats the key \"name\""));
-        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "x": [[[[1]]]]}]})", "deeper than 5 levels"));
+        QVERIFY(refused(R"({"classes": [{"id": 1, "name": "a", "x": [[[[[[1]]]]]]}]})", "deeper than 8 levels"));
         QVERIFY(refused("{\n\"classes\": [\n{\"id\": 1,, }]}", "line 3: is not valid JSON"));
-        // A category file as the shipped ShapeNetPart set is still read.
-        test::writeFile(file, R"({"categories": [{"category": "Mug", "classes": [{"id": 36, "name": "handle"}]}]})");
+        // A category file as the shipped ShapeNetPart set is still read, with extra fields ignored.
+        test::writeFile(file, R"({"categories": [{"category": "Mug", "classes": [{"id": 36, "name": "handle",
+                                  "color": [1, 2, 3], "aliases": [["grip"]]}]}]})");
         const ClassSet parts = loadClassSet(file);
         QCOMPARE(parts.classes.size(), std::size_t(1));
         QCOMPARE(parts.classes[0].category, std::string("Mug"));
