@@ -1,5 +1,7 @@
 #include "gui/LegendPanel.h"
 
+#include "gui/ColorSwatch.h"
+
 #include "core/common/Log.h"
 
 #include <QComboBox>
@@ -23,14 +25,6 @@ QColor toQColor(const Rgb8& c) {
     return QColor(c[0], c[1], c[2]);
 }
 
-QIcon swatch(const Rgb8& c) {
-    QPixmap pixmap(14, 14);
-    pixmap.fill(toQColor(c));
-    QPainter painter(&pixmap);
-    painter.setPen(QColor(0, 0, 0, 90));
-    painter.drawRect(0, 0, 13, 13);
-    return QIcon(pixmap);
-}
 
 QString formatValue(double v) {
     return QLocale().toString(v, 'g', 4);
@@ -189,7 +183,7 @@ void LegendPanel::showClasses(const QString& title, const std::vector<LegendClas
     const QLocale locale;
     for (const LegendClass& c : rows) {
         auto* item = new QTreeWidgetItem(classes_);
-        item->setIcon(0, swatch(c.color));
+        item->setIcon(0, colorSwatch(c.color));
         item->setText(0, QString::fromStdString(c.name));
         item->setText(1, QString::number(c.id));
         item->setText(2, locale.toString(static_cast<qulonglong>(c.count)));

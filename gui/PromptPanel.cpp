@@ -6,6 +6,7 @@
 #include "core/scene/ClassSet.h"
 #include "gui/ColorLegend.h"
 #include "gui/ColorModes.h"
+#include "gui/ColorSwatch.h"
 #include "gui/LegendPanel.h"
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
@@ -40,12 +41,6 @@ constexpr int kLoadChannel = 1;
 constexpr int kEncodeChannel = 2;
 constexpr int kQueryChannel = 3;
 constexpr int kThresholdSteps = 100;
-
-QIcon swatch(const Rgb8& c) {
-    QPixmap pixmap(14, 14);
-    pixmap.fill(QColor(c[0], c[1], c[2]));
-    return QIcon(pixmap);
-}
 
 QString escaped(const QString& text) {
     return text.toHtmlEscaped().replace('\n', "<br>");
@@ -264,7 +259,7 @@ void PromptPanel::refreshClassList() {
     classList_->clear();
     const QStringList names = prompts();
     for (int k = 0; k < names.size(); ++k) {
-        auto* item = new QListWidgetItem(swatch(promptColor(k)), names[k], classList_);
+        auto* item = new QListWidgetItem(colorSwatch(promptColor(k)), names[k], classList_);
         if (names[k] == selected) classList_->setCurrentItem(item);
     }
 }
