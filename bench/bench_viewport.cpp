@@ -6,6 +6,7 @@
 #include "gui/ColorModes.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/StudioLauncher.h"
+#include "tests/support/SyntheticScenes.h"
 
 #include <benchmark/benchmark.h>
 
@@ -21,25 +22,11 @@
 #include <cstdio>
 #include <algorithm>
 #include <memory>
-#include <random>
 
 using namespace s4;
 using namespace s4::gui;
 
 namespace {
-
-// A noisy sphere shell of n points: fills the view from every angle.
-std::shared_ptr<Scene> shell(std::size_t n) {
-    auto scene = std::make_shared<Scene>();
-    scene->positions.resize(n);
-    std::mt19937 rng(3);
-    std::normal_distribution<float> gauss(0.f, 1.f);
-    for (auto& p : scene->positions) {
-        Eigen::Vector3f v(gauss(rng), gauss(rng), gauss(rng));
-        p = v.normalized() * (1.f + 0.02f * gauss(rng));
-    }
-    return scene;
-}
 
 // Draws frames the way the window does: a camera change requests a paint, the event loop delivers it
 // (paintGL renders and emits frameRendered), then glFinish waits for the GL pipeline.
@@ -85,7 +72,7 @@ void BM_ViewportFrame(benchmark::State& state) {
         state.SkipWithError("the viewport window was never exposed (no X display?)");
         return;
     }
-    viewport.setScene(shell(n));
+    viewport.setScene(test::sphereShell(n));
     viewport.setColors(computeColors(*viewport.scene(), {ColorMode::Height, {}}));
     viewport.setInteracting(lod);
     FrameDriver frames(viewport);

@@ -120,6 +120,10 @@ LasHeader parseHeader(const MappedFile& file) {
     return h;
 }
 
+/// Larger than any georeferenced coordinate (ECEF metres are ~6.4e6), small enough that the extent
+/// between two such coordinates stays far inside float32 once the scene offset is taken off.
+constexpr double kMaxWorldCoordinate = 1e12;
+
 /// The scene offset for one axis: the floored minimum when float32 would lose precision on the axis
 /// (kLargeCoordinate, as for every reader), else 0 so small local clouds keep their own coordinates.
 double axisOffset(double lo, double hi) {
@@ -161,6 +165,13 @@ Scene readLas(const std::filesystem::path& path, const ReadOptions&, const Progr
                 maxColour = std::max(
                     maxColour, loadLE<std::uint16_t>(points + i * h.recordLength + layout.rgbAt + 2 * c));
     }
+    // A finite scale and offset can still put int32 coordinates beyond any real survey (a corrupt or
+    // hostile scale such as 1e200): positions relative to the scene offset must stay finite in float32.
+    for (int a = 0; a < 3 && n > 0; ++a)
+        if (!(std::fabs(lo[a]) <= kMaxWorldCoordinate && std::fabs(hi[a]) <= kMaxWorldCoordinate))
+            throw IoError(path.string(), std::string("header, ") + "xyz"[a] + " scale/offset",
+                          "puts coordinates at " + std::to_string(std::fabs(lo[a]) > std::fabs(hi[a]) ? lo[a] : hi[a]) +
+                              ", beyond any real coordinate (the scale or offset is corrupt)");
     if (n > 0) scene.offset = {axisOffset(lo[0], hi[0]), axisOffset(lo[1], hi[1]), axisOffset(lo[2], hi[2])};
     if (!scene.offset.isZero()) {
         char note[160];

@@ -7,6 +7,7 @@
 #include "GuiTestSupport.h"
 #include "gui/ColorModes.h"
 #include "gui/PointCloudViewport.h"
+#include "tests/support/SyntheticScenes.h"
 
 #include <QtTest>
 
@@ -14,26 +15,12 @@
 #include <vtkPointData.h>
 #include <vtkUnsignedCharArray.h>
 
-#include <random>
 #include <set>
 
 using namespace s4;
 using namespace s4::gui;
 
 namespace {
-
-// A noisy sphere shell of n points: fills the view from every angle.
-std::shared_ptr<Scene> shell(std::size_t n) {
-    auto scene = std::make_shared<Scene>();
-    scene->positions.resize(n);
-    std::mt19937 rng(3);
-    std::normal_distribution<float> gauss(0.f, 1.f);
-    for (auto& p : scene->positions) {
-        Eigen::Vector3f v(gauss(rng), gauss(rng), gauss(rng));
-        p = v.normalized() * (1.f + 0.02f * gauss(rng));
-    }
-    return scene;
-}
 
 // A colour per point that depends on its index, so a subset row can be traced to its point.
 std::vector<std::uint8_t> indexColors(std::size_t n) {
@@ -57,7 +44,7 @@ private slots:
         PointCloudViewport viewport;
         viewport.setLodThreshold(1000);
         viewport.setLodBudget(400);
-        auto scene = shell(5000);
+        auto scene = test::sphereShell(5000);
         viewport.setScene(scene);
         QCOMPARE(viewport.lodPointCount(), std::size_t(400));
         const auto& indices = viewport.lodIndices();
@@ -92,7 +79,7 @@ private slots:
     void smallCloudsHaveNoSubset() {
         PointCloudViewport viewport;
         viewport.setLodThreshold(10000);
-        viewport.setScene(shell(5000));
+        viewport.setScene(test::sphereShell(5000));
         QCOMPARE(viewport.lodPointCount(), std::size_t(0));
         viewport.setInteracting(true);
         QVERIFY(!viewport.lodActive());
@@ -105,7 +92,7 @@ private slots:
         viewport.resize(400, 300);
         viewport.show();
         QVERIFY(QTest::qWaitForWindowExposed(&viewport));
-        viewport.setScene(shell(5000));
+        viewport.setScene(test::sphereShell(5000));
         QVERIFY(!viewport.lodActive());
         double before[3];
         viewport.renderer()->GetActiveCamera()->GetPosition(before);

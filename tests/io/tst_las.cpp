@@ -247,6 +247,9 @@ private slots:
         row("unknown point format", patched(104, std::uint8_t(11), good), "point data format 11 is unknown");
         row("version 2.0", patched(24, std::uint8_t(2), good), "LAS version 2.2 is not supported");
         row("zero scale", patched(139, 0.0, good), "byte 139: the y scale/offset pair is not usable");
+        // Finite but absurd: int32 coordinates would leave float32 (found by tst_mutation_fuzz).
+        row("scale 1e200", patched(131, 1e200, good), "header, x scale/offset: puts coordinates at");
+        row("offset 1e300", patched(171, 1e300, good), "beyond any real coordinate");
         row("truncated points", good.substr(0, good.size() - 7), "only 53 B of point data follow");
     }
 
