@@ -88,4 +88,46 @@ SegmentationScores evaluateSegmentation(std::span<const std::int32_t> truth,
     return m.scores();
 }
 
+PartSegmentationScores evaluatePartSegmentation(std::span<const PartShape> shapes) {
+    PartSegmentationScores s;
+    std::map<std::int32_t, std::pair<double, std::size_t>> byCategory;  // sum of shape IoUs, shapes
+    for (std::size_t k = 0; k < shapes.size(); ++k) {
+        const PartShape& shape = shapes[k];
+        const std::string which = "part segmentation: shape " + std::to_string(k);
+        if (shape.truth.size() != shape.prediction.size())
+            throw InvalidArgument(which + " has " + std::to_string(shape.truth.size()) + " ground-truth labels but " +
+                                  std::to_string(shape.prediction.size()) + " predictions");
+        if (shape.truth.empty()) throw InvalidArgument(which + " has no points");
+        if (shape.categoryParts.empty()) throw InvalidArgument(which + ": its category has no parts");
+        double sum = 0.0;
+        for (const std::int32_t part : shape.categoryParts) {
+            std::uint64_t tp = 0, fp = 0, fn = 0;
+            for (std::size_t i = 0; i < shape.truth.size(); ++i) {
+                const bool isTrue = shape.truth[i] == part, isPredicted = shape.prediction[i] == part;
+                tp += isTrue && isPredicted;
+                fp += !isTrue && isPredicted;
+                fn += isTrue && !isPredicted;
+            }
+            const std::uint64_t denominator = tp + fp + fn;
+            sum += denominator == 0 ? 1.0 : double(tp) / double(denominator);
+        }
+        const double iou = sum / double(shape.categoryParts.size());
+        s.shapeIoU.push_back(iou);
+        auto& [categorySum, count] = byCategory[shape.category];
+        categorySum += iou;
+        ++count;
+    }
+    if (shapes.empty()) return s;
+    double instanceSum = 0.0;
+    for (const double iou : s.shapeIoU) instanceSum += iou;
+    s.instanceMeanIoU = instanceSum / double(s.shapeIoU.size());
+    double categorySum = 0.0;
+    for (const auto& [category, entry] : byCategory) {
+        s.categoryIoU[category] = entry.first / double(entry.second);
+        categorySum += s.categoryIoU[category];
+    }
+    s.categoryMeanIoU = categorySum / double(byCategory.size());
+    return s;
+}
+
 }  // namespace s4

@@ -1,8 +1,9 @@
 #pragma once
-// Semantic segmentation scores from a confusion matrix: per-class IoU, mIoU, per-class accuracy, mAcc
-// and overall accuracy, with an ignore label.
+// Segmentation scores. Scenes (ScanNet, S3DIS): per-class IoU, mIoU, per-class accuracy, mAcc and overall
+// accuracy from a confusion matrix, with an ignore label. Parts (ShapeNetPart): per-shape IoU over the
+// parts of the shape's category, averaged per shape (mIoU_I) and per category (mIoU_C), S4TOKEN.md §8.
 //
-// Conventions (S4TOKEN.md §8):
+// Scene conventions (the usual ScanNet / S3DIS ones; §8 only says mAcc is the mean per-class accuracy):
 //  - points whose ground truth is the ignore label are not counted at all;
 //  - a prediction equal to the ignore label on a counted point is a miss for the true class (a false
 //    negative) and a false positive of no class;
@@ -53,5 +54,26 @@ private:
 SegmentationScores evaluateSegmentation(std::span<const std::int32_t> truth,
                                         std::span<const std::int32_t> prediction,
                                         std::int32_t ignoreLabel = 0);
+
+/// One labelled shape of a part-segmentation benchmark and the parts its category has.
+struct PartShape {
+    std::int32_t category = 0;
+    std::span<const std::int32_t> truth;
+    std::span<const std::int32_t> prediction;
+    std::span<const std::int32_t> categoryParts;  ///< the part ids of the category (ShapeNetPart: 2–6)
+};
+
+struct PartSegmentationScores {
+    std::vector<double> shapeIoU;      ///< per shape: mean IoU over its category's parts
+    std::map<std::int32_t, double> categoryIoU;  ///< per category: mean shape IoU
+    double instanceMeanIoU = 0.0;      ///< mIoU_I: mean over shapes
+    double categoryMeanIoU = 0.0;      ///< mIoU_C: mean over categories
+};
+
+/// ShapeNetPart's protocol (§8): for each shape and each part p of its category, IoU_p = TP / (TP + FP +
+/// FN) over the shape's points, and 1 when p is neither in the truth nor in the prediction; a predicted
+/// id that is not one of the category's parts is a miss for the true part. Throws s4::InvalidArgument
+/// for a shape whose label spans differ in length, that has no points, or whose category has no parts.
+PartSegmentationScores evaluatePartSegmentation(std::span<const PartShape> shapes);
 
 }  // namespace s4

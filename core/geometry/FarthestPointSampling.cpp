@@ -110,8 +110,10 @@ private:
             lo = lo.cwiseMin(p);
             hi = hi.cwiseMax(p);
         }
-        const Eigen::Vector3f extent = (hi - lo).cwiseMax(Eigen::Vector3f::Constant(1e-30f));
-        const Eigen::Vector3f scale = Eigen::Vector3f::Constant(1023.0f).cwiseQuotient(extent);
+        // In double: the extent of finite float points can exceed float (x = ±2e38), and inf · 0 would
+        // give NaN grid coordinates.
+        const Eigen::Vector3d extent = (hi.cast<double>() - lo.cast<double>()).cwiseMax(Eigen::Vector3d::Constant(1e-30));
+        const Eigen::Vector3d scale = Eigen::Vector3d::Constant(1023.0).cwiseQuotient(extent);
         auto spread = [](std::uint32_t v) {  // 10 bits → every third bit
             v = (v | (v << 16)) & 0x030000FFu;
             v = (v | (v << 8)) & 0x0300F00Fu;
@@ -122,8 +124,8 @@ private:
         std::vector<std::uint32_t> key(n), keyTmp(n);
         std::vector<std::int32_t> order(n), orderTmp(n);
         for (std::size_t i = 0; i < n; ++i) {
-            const Eigen::Vector3f q = (points[i] - lo).cwiseProduct(scale);
-            const auto c = [&](int a) { return static_cast<std::uint32_t>(std::clamp(q[a], 0.0f, 1023.0f)); };
+            const Eigen::Vector3d q = (points[i].cast<double>() - lo.cast<double>()).cwiseProduct(scale);
+            const auto c = [&](int a) { return static_cast<std::uint32_t>(std::clamp(q[a], 0.0, 1023.0)); };
             key[i] = spread(c(0)) | (spread(c(1)) << 1) | (spread(c(2)) << 2);
             order[i] = static_cast<std::int32_t>(i);
         }

@@ -135,6 +135,8 @@ std::int32_t KdTree::build(std::int32_t begin, std::int32_t end, int leafSize) {
 
 int KdTree::knn(const Eigen::Vector3f& query, int k, std::int32_t* indices, float* sqDistances) const {
     checkK(k);
+    // Every distance to a NaN query is NaN, so no point would qualify and the k results would be unset.
+    if (!finite(query)) throw InvalidArgument("neighbour search: the query point has a non-finite coordinate");
     const int want = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(k), points_.size()));
     if (want == 0) return 0;
     KBest best(want);

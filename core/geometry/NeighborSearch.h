@@ -57,7 +57,8 @@ public:
     std::size_t size() const { return points_.size(); }
 
     /// Writes the min(k, size()) nearest points to `query` (indices and squared distances, ascending by
-    /// (distance, index)) and returns how many were written.
+    /// (distance, index)) and returns how many were written. Throws s4::InvalidArgument for a non-finite
+    /// query (as for non-finite tree points).
     int knn(const Eigen::Vector3f& query, int k, std::int32_t* indices, float* sqDistances) const;
 
     /// Convenience form of knn() that resizes the output vectors.

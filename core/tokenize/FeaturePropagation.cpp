@@ -23,6 +23,9 @@ PropagationWeights runFeaturePropagation(const std::vector<Eigen::Vector3f>& poi
     if (params.fallbackNeighbours < 1)
         throw InvalidArgument("feature propagation: the fallback needs at least 1 neighbour (got " +
                               std::to_string(params.fallbackNeighbours) + ")");
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (!points[i].allFinite())
+            throw InvalidArgument("feature propagation: point " + std::to_string(i) + " has a non-finite coordinate");
     std::vector<Eigen::Vector3f> centrePositions;
     centrePositions.reserve(centres.size());
     for (const std::int32_t c : centres) {

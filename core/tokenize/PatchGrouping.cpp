@@ -8,12 +8,21 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <tuple>
 
 namespace s4 {
 
 float meanNearestCentreSpacing(const std::vector<Eigen::Vector3f>& centrePositions) {
-    if (centrePositions.size() < 2) return 0.0f;
-    const NeighborLists nb = knnAll(centrePositions, 1, SelfMatch::Exclude, 1);
+    // Over distinct positions: centres at one position (more centres than distinct points, e.g. an object
+    // padded by repeating its points) are 0 apart, and counting them would shrink r for every patch.
+    std::vector<Eigen::Vector3f> distinct = centrePositions;
+    const auto lexicographic = [](const Eigen::Vector3f& a, const Eigen::Vector3f& b) {
+        return std::tie(a.x(), a.y(), a.z()) < std::tie(b.x(), b.y(), b.z());
+    };
+    std::sort(distinct.begin(), distinct.end(), lexicographic);
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() < 2) return 0.0f;
+    const NeighborLists nb = knnAll(distinct, 1, SelfMatch::Exclude, 1);
     double sum = 0.0;
     for (std::size_t t = 0; t < nb.queries; ++t) sum += std::sqrt(static_cast<double>(nb.sqDistancesOf(t)[0]));
     return static_cast<float>(sum / static_cast<double>(nb.queries));
@@ -23,7 +32,13 @@ Patches runPatchGrouping(const std::vector<Eigen::Vector3f>& points, const std::
                          const std::vector<std::int32_t>& centres, const PatchGroupingParams& params,
                          const Progress& progress) {
     const int m = params.groupSize;
-    if (m < 1) throw InvalidArgument("patch grouping: the group size M must be at least 1 (got " + std::to_string(m) + ")");
+    if (m < 1 || m > kMaxGroupSize)
+        throw InvalidArgument("patch grouping: the group size M must be from 1 to " + std::to_string(kMaxGroupSize) +
+                              " (got " + std::to_string(m) + ")");
+    if (centres.size() * static_cast<std::size_t>(m) > kMaxPatchSlots)
+        throw InvalidArgument("patch grouping: " + std::to_string(centres.size()) + " patches of " + std::to_string(m) +
+                              " points need more than " + std::to_string(kMaxPatchSlots) +
+                              " member slots; use fewer tokens or a smaller group size");
     if (!(params.alpha >= 1.0))
         throw InvalidArgument("patch grouping: alpha must be at least 1 (got " + std::to_string(params.alpha) + ")");
     if (params.mode == GroupingMode::SuperpointBall && superpoints.size() != points.size())

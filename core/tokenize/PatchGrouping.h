@@ -21,10 +21,15 @@ enum class GroupingMode {
 };
 
 /// Parameters of the grouping (S4TOKEN.md §3).
+/// Largest group size M: real tokenizers use 16–1024 points per patch.
+inline constexpr int kMaxGroupSize = 1 << 16;
+/// Largest N·M: the member, offset and mask tables hold this many slots (~4 GB at the limit).
+inline constexpr std::size_t kMaxPatchSlots = std::size_t(1) << 28;
+
 struct PatchGroupingParams {
     GroupingMode mode = GroupingMode::SuperpointBall;
     bool relativeNormalisation = true;  ///< RPN: offsets (p_j − p_t)/r instead of p_j − p_t
-    int groupSize = 32;                 ///< M; Point-BERT's group size [project choice]
+    int groupSize = 32;                 ///< M (1 to kMaxGroupSize); Point-BERT's group size [project choice]
     double alpha = 1.0;                 ///< r = α·s, α ≥ 1; the paper uses α = 1 (§4)
     std::uint64_t seed = 0;             ///< seeds the subsampling of patches larger than M
     int threads = 0;                    ///< 0 = all cores
@@ -48,7 +53,8 @@ struct Patches {
     bool normalised = false;                    ///< whether offsets are divided by r
 };
 
-/// s = (1/N) Σ_t min_{u≠t} ||p_t − p_u|| over the given centre positions (0 for fewer than 2 centres).
+/// s = (1/N) Σ_t min_{u≠t} ||p_t − p_u|| over the N distinct centre positions (centres that coincide
+/// count once; 0 for fewer than 2 distinct positions).
 float meanNearestCentreSpacing(const std::vector<Eigen::Vector3f>& centrePositions);
 
 /// Groups the points around the centres (point indices). `superpoints` (one label per point) is required

@@ -82,6 +82,39 @@ private slots:
         const std::vector<std::int32_t> shorter{1};
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, evaluateSegmentation(pred, shorter, 0));
     }
+
+    // ShapeNetPart's convention (S4TOKEN.md §8), worked out by hand:
+    //  shape 0 (category A, parts 0 1 2): truth 0 0 1 1, prediction 0 1 1 1 → IoU 1/2, 2/3 and 1 (part 2
+    //    absent from both) → 13/18;
+    //  shape 1 (A): truth 2 2, prediction 2 2 → parts 0 and 1 absent (1), part 2 1 → 1;
+    //  shape 2 (category B, parts 5 6): truth 5 6, prediction 6 6 → 0 and 1/2 → 1/4.
+    //  mIoU_I = (13/18 + 1 + 1/4) / 3; mIoU_C = ((13/18 + 1) / 2 + 1/4) / 2.
+    void partSegmentationByHand() {
+        const std::vector<std::int32_t> partsA{0, 1, 2}, partsB{5, 6};
+        const std::vector<std::int32_t> t0{0, 0, 1, 1}, p0{0, 1, 1, 1}, t1{2, 2}, p1{2, 2}, t2{5, 6}, p2{6, 6};
+        const std::vector<PartShape> shapes{{0, t0, p0, partsA}, {0, t1, p1, partsA}, {1, t2, p2, partsB}};
+        const PartSegmentationScores s = evaluatePartSegmentation(shapes);
+        QCOMPARE(s.shapeIoU.size(), std::size_t(3));
+        QVERIFY(near(s.shapeIoU[0], 13.0 / 18.0));
+        QVERIFY(near(s.shapeIoU[1], 1.0));
+        QVERIFY(near(s.shapeIoU[2], 0.25));
+        QVERIFY(near(s.categoryIoU.at(0), (13.0 / 18.0 + 1.0) / 2.0));
+        QVERIFY(near(s.instanceMeanIoU, (13.0 / 18.0 + 1.0 + 0.25) / 3.0));
+        QVERIFY(near(s.categoryMeanIoU, ((13.0 / 18.0 + 1.0) / 2.0 + 0.25) / 2.0));
+        // The scene convention on the same shape would leave part 2 out instead of counting it as 1.
+        QVERIFY(near(evaluateSegmentation(t0, p0, -1).meanIoU, (0.5 + 2.0 / 3.0) / 2.0));
+    }
+
+    void partSegmentationRefusesBrokenShapes() {
+        const std::vector<std::int32_t> parts{0, 1}, two{0, 1}, one{0}, none;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+                                 evaluatePartSegmentation(std::vector<PartShape>{{0, two, one, parts}}));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+                                 evaluatePartSegmentation(std::vector<PartShape>{{0, none, none, parts}}));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+                                 evaluatePartSegmentation(std::vector<PartShape>{{0, two, two, none}}));
+        QCOMPARE(evaluatePartSegmentation({}).instanceMeanIoU, 0.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSegmentationMetrics)

@@ -125,6 +125,13 @@ private slots:
         std::vector<Eigen::Vector3f> pts = {{0, 0, 0}, {std::numeric_limits<float>::quiet_NaN(), 0, 0}};
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, KdTree{pts});
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, knnAll(pts, 1, SelfMatch::Include));
+        // A non-finite query is refused too: every distance to it is NaN, nothing would be found.
+        const KdTree tree(std::vector<Eigen::Vector3f>{{0, 0, 0}, {1, 0, 0}});
+        std::int32_t idx[2];
+        float d2[2];
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, tree.knn(pts[1], 2, idx, d2));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, tree.nearest(pts[1]));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, tree.nearest({std::numeric_limits<float>::infinity(), 0, 0}));
     }
 
     void cancelledSearchesStopWithCancelled() {

@@ -85,6 +85,11 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runFeaturePropagation(kPts, kLabels, {}, {}));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runFeaturePropagation(kPts, kLabels, {6}, {}));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runFeaturePropagation(kPts, {0}, kCentres, {}));
+        // A non-centre point that is not finite (it would have no nearest centre).
+        auto withNaN = kPts;
+        withNaN.back() = {std::numeric_limits<float>::quiet_NaN(), 0, 0};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, runFeaturePropagation(withNaN, {}, kCentres, {}));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, runFeaturePropagation(withNaN, kLabels, kCentres, {}));
     }
 };
 

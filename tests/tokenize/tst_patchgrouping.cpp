@@ -35,6 +35,36 @@ private slots:
         QCOMPARE(g.spacing, 2.0f);
         QCOMPARE(g.radius, 3.0f);
         QCOMPARE(meanNearestCentreSpacing({{0, 0, 0}, {1, 0, 0}, {5, 0, 0}}), 2.0f);  // (1 + 1 + 4) / 3
+        // Coincident centres (more centres than distinct points) count once: A twice, B 1 from A, C 2
+        // from B → (1 + 1 + 2) / 3, not (0 + 0 + 1 + 2) / 4.
+        QCOMPARE(meanNearestCentreSpacing({{0, 0, 0}, {0, 0, 0}, {1, 0, 0}, {3, 0, 0}}), 4.0f / 3.0f);
+        QCOMPARE(meanNearestCentreSpacing({{2, 2, 2}, {2, 2, 2}}), 0.0f);
+    }
+
+    // Patches do not depend on how many threads build them (more centres than one thread's chunk).
+    void resultIsIndependentOfThreadCount() {
+        std::vector<Eigen::Vector3f> pts;
+        std::vector<std::int32_t> labels;
+        for (int i = 0; i < 2000; ++i) {
+            pts.emplace_back(float(i % 50) * 0.1f, float(i / 50) * 0.1f, float((i * 7) % 13) * 0.01f);
+            labels.push_back((i % 50) / 10);
+        }
+        std::vector<std::int32_t> centres;
+        for (int i = 0; i < 2000; i += 11) centres.push_back(i);  // 182 centres
+        for (GroupingMode mode : {GroupingMode::Knn, GroupingMode::Ball, GroupingMode::SuperpointBall}) {
+            PatchGroupingParams p;
+            p.mode = mode;
+            p.groupSize = 24;
+            p.threads = 1;
+            const Patches one = runPatchGrouping(pts, labels, centres, p);
+            p.threads = 4;
+            const Patches four = runPatchGrouping(pts, labels, centres, p);
+            QCOMPARE(four.members, one.members);
+            QCOMPARE(four.valid, one.valid);
+            QCOMPARE(four.validCounts, one.validCounts);
+            QCOMPARE(four.offsets.size(), one.offsets.size());
+            for (std::size_t i = 0; i < one.offsets.size(); ++i) QCOMPARE(four.offsets[i], one.offsets[i]);
+        }
     }
 
     void ballIncludesTheBoundaryAndPadsByRepetition() {
@@ -111,6 +141,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runPatchGrouping(kPts, kLabels, {0, 9}, p));
         p.alpha = 0.5;
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runPatchGrouping(kPts, kLabels, kCentres, p));
+        p.alpha = 1.5;
+        p.mode = GroupingMode::Knn;
+        p.groupSize = 2147483647;  // would overflow M + 1 and ask for N·M slots
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, runPatchGrouping(kPts, kLabels, kCentres, p));
+        p.groupSize = kMaxGroupSize;  // allowed on its own; 3 patches × 65536 slots fit
+        QCOMPARE(runPatchGrouping(kPts, kLabels, kCentres, p).members.size(), std::size_t(3) * kMaxGroupSize);
     }
 };
 
