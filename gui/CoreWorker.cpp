@@ -118,6 +118,10 @@ private:
             const QString message = QString::fromUtf8(e.what());
             logger("gui")->warn("{} {} failed: {}", what, id, e.what());
             post([owner, id, message] { emit owner->failed(id, message); });
+        } catch (...) {
+            // An exception escaping this thread would terminate the program.
+            logger("gui")->error("{} {} failed with a non-standard exception", what, id);
+            post([owner, id] { emit owner->failed(id, QObject::tr("unknown error")); });
         }
     }
 
@@ -233,6 +237,9 @@ CoreWorker::CoreWorker(QObject* parent) : QObject(parent), queue_(std::make_shar
 }
 
 CoreWorker::~CoreWorker() {
+    // Destroyed with its panel (a QObject child), whose members are already gone: nothing this worker
+    // says from here on (e.g. "cancelled" for queued jobs) may reach the panel's slots.
+    blockSignals(true);
     cancelAll();
     thread_->quit();
     thread_->wait();

@@ -134,11 +134,31 @@ GammaSweepView::GammaSweepView(MainWindow* window, TokenizationPanel* panel, std
         if (job == worker->latestGammaSweep())
             progress_->setValue(static_cast<int>(std::lround(fraction * 100)));
     });
-    // A new scene invalidates the panels; recompute only while the window is open.
+    connect(worker, &CoreWorker::cancelled, this, [this, worker](quint64 job) {
+        if (job != worker->latestGammaSweep()) return;
+        progress_->setVisible(false);
+        status_->setText(tr("Cancelled"));
+    });
+    // A new scene invalidates the panels. Recompute only while the window is open and for scenes the
+    // tokenization panel would compute by itself (a huge one waits for Recompute); a hidden window lets
+    // go of the old scene (its panels would keep copies of it).
     connect(window_, &MainWindow::sceneShown, this, [this] {
         outcome_.reset();
-        for (Panel& p : panels_) p.anchors->setAnchors({});
-        if (isVisible()) recompute();
+        progress_->setVisible(false);
+        for (Panel& p : panels_) {
+            p.anchors->setAnchors({});
+            p.viewport->setScene(nullptr);
+        }
+        if (!isVisible()) return;
+        if (panel_->autoComputes())
+            recompute();
+        else
+            status_->setText(tr("A large scene: press Recompute to sample it."));
+    });
+    // An edited copy of the scene (prompt labels): a sweep in flight is for the previous scene and would
+    // be dropped, so it is asked for again (served from the pipeline's cache).
+    connect(window_, &MainWindow::sceneReplaced, this, [this] {
+        if (progress_->isVisible()) recompute();
     });
 }
 

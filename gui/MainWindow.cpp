@@ -342,6 +342,7 @@ void MainWindow::openFile(const QString& path, bool sampleScene) {
 
 void MainWindow::onLoadStarted(const QString& path) {
     loadingPath_ = path;
+    emit sceneLoadStarted();
     statusText_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     progressBar_->setValue(0);
     progressBar_->setVisible(true);
@@ -515,8 +516,17 @@ bool MainWindow::storePromptLabels(const QStringList& prompts, const std::vector
     if (!scene_ || label.size() != scene_->pointCount() || confidence.size() != scene_->pointCount() ||
         colors.size() != static_cast<std::size_t>(prompts.size()))
         return false;
+    // While another file loads, the labelled scene is about to be replaced: storing would create unsaved
+    // results nobody was asked about (the question came before the load started).
+    if (loader_->isLoading()) return false;
     // Copy on write: the current scene may be read by a worker right now (tokenization, encoding).
-    auto edited = std::make_shared<Scene>(*scene_);
+    std::shared_ptr<Scene> edited;
+    try {
+        edited = std::make_shared<Scene>(*scene_);
+    } catch (const std::bad_alloc&) {
+        showError(tr("Prompt labels"), tr("Not enough memory to store the labels in a copy of the scene."));
+        return false;
+    }
     // The dataset's own labels are ground truth: keep them beside the prompt labels instead of losing them.
     if (!assignedLabels_) keepDatasetLabels(*edited);
     const auto classes = static_cast<std::int32_t>(prompts.size());
@@ -739,17 +749,19 @@ std::shared_ptr<const Scene> withClassIds(const Scene& scene, const AssignedLabe
 bool MainWindow::exportLabelsTo(const QString& path, LabelFormat format) {
     if (!scene_) return false;
     std::shared_ptr<const Scene> toWrite = scene_;
-    if (assignedLabels_ && (format == LabelFormat::ScanNetIds || format == LabelFormat::SemanticKitti)) {
-        toWrite = withClassIds(*scene_, *assignedLabels_, format);
-        if (!toWrite) {
-            showError(tr("Export Labels"),
-                      tr("The labels are numbers of typed prompts, and this format holds dataset class ids. "
-                         "Segment with the %1 class set to export them in it, or export them as text or PLY.")
-                          .arg(format == LabelFormat::ScanNetIds ? tr("ScanNet 20 or NYU40") : tr("SemanticKITTI")));
-            return false;
-        }
-    }
     try {
+        if (assignedLabels_ && (format == LabelFormat::ScanNetIds || format == LabelFormat::SemanticKitti)) {
+            // Reads the shipped class sets: a broken installation throws, which must not reach Qt.
+            toWrite = withClassIds(*scene_, *assignedLabels_, format);
+            if (!toWrite) {
+                showError(tr("Export Labels"),
+                          tr("The labels are numbers of typed prompts, and this format holds dataset class ids. "
+                             "Segment with the %1 class set to export them in it, or export them as text or PLY.")
+                              .arg(format == LabelFormat::ScanNetIds ? tr("ScanNet 20 or NYU40")
+                                                                     : tr("SemanticKITTI")));
+                return false;
+            }
+        }
         writeLabels(path.toStdString(), *toWrite, format);
     } catch (const std::exception& e) {
         showError(tr("Export Labels"), tr("%1: %2").arg(path, QString::fromUtf8(e.what())));

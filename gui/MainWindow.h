@@ -116,6 +116,9 @@ public slots:
     void showClipSettings();
 
 signals:
+    /// Another file started loading: work on the shown scene whose results would be unsaved edits
+    /// (prompt segmentations) stops, since the scene is about to be replaced.
+    void sceneLoadStarted();
     /// A scene was loaded and handed to the viewport and the Scene panel.
     void sceneShown();
     /// replaceScene() swapped in an edited copy of previous (same positions); scene() is the new one.

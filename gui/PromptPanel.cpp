@@ -68,6 +68,8 @@ PromptPanel::PromptPanel(MainWindow* window)
             modelFailed_ = true;
             showModelHelp(tr("Loading was cancelled."));
         }
+        if (job == encodeJob_) encodeJob_ = 0;
+        if (job == queryJob_) queryJob_ = 0;
         status_->setText(tr("Cancelled"));
         pending_ = Query::None;
         refreshButtons();
@@ -85,6 +87,16 @@ PromptPanel::PromptPanel(MainWindow* window)
         refreshButtons();
     });
     connect(window_, &MainWindow::sceneReplaced, this, &PromptPanel::onSceneReplaced);
+    connect(window_, &MainWindow::sceneLoadStarted, this, [this] {
+        // Its labels could only be stored into a scene that is about to be replaced.
+        if (encodeJob_ == 0 && queryJob_ == 0 && pending_ == Query::None) return;
+        worker_->cancelChannel(kEncodeChannel);
+        worker_->cancelChannel(kQueryChannel);
+        encodeJob_ = queryJob_ = 0;
+        pending_ = Query::None;
+        if (loadJob_ == 0) setBusy(false);
+        status_->setText(tr("Stopped: another scene is loading."));
+    });
     showModelSettings();
 }
 
@@ -468,6 +480,7 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
         return;
     }
     if (job == encodeJob_) {
+        encodeJob_ = 0;
         auto scene = std::static_pointer_cast<const Scene>(result);
         if (!fitsShownScene(scene)) return;  // a scene that is no longer shown
         encodedScene_ = window_->scene();
@@ -479,6 +492,7 @@ void PromptPanel::onTaskFinished(quint64 job, std::shared_ptr<void> result) {
         return;
     }
     if (job != queryJob_) return;
+    queryJob_ = 0;
     setBusy(false);
     const Query query = pending_;
     pending_ = Query::None;
@@ -501,6 +515,8 @@ void PromptPanel::onFailed(quint64 job, const QString& message) {
     if (job != loadJob_ && job != encodeJob_ && job != queryJob_) return;
     setBusy(false);
     pending_ = Query::None;
+    if (job == encodeJob_) encodeJob_ = 0;
+    if (job == queryJob_) queryJob_ = 0;
     if (job == loadJob_) {
         loadJob_ = 0;
         modelFailed_ = true;

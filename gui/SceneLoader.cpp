@@ -43,11 +43,15 @@ void SceneLoader::load(const QString& path, const ReadOptions& options) {
         // Progress crosses threads through queued invocations; reports are thinned to 0.1 % steps so a
         // reader calling report() per row cannot flood the event queue.
         Progress progressSink(
-            [this, job](double fraction) {
+            [this, job, generation](double fraction) {
                 const int permille = static_cast<int>(fraction * 1000.0);
                 if (job->lastPermille.exchange(permille) == permille) return;
                 QMetaObject::invokeMethod(
-                    this, [this, fraction] { emit progress(fraction); }, Qt::QueuedConnection);
+                    this,
+                    [this, fraction, generation] {
+                        if (generation == generation_) emit progress(fraction);  // not a superseded load's
+                    },
+                    Qt::QueuedConnection);
             },
             job->cancel.asCallback());
         std::shared_ptr<Scene> scene;
@@ -62,6 +66,9 @@ void SceneLoader::load(const QString& path, const ReadOptions& options) {
         } catch (const std::exception& e) {
             // s4::Error carries the full sentence; anything else is a bug, but must not kill the window.
             error = QString::fromStdString(e.what());
+        } catch (...) {
+            // Not even a std::exception: still end the load, or the window would stay busy forever.
+            error = path + ": the reader failed with an unknown error.";
         }
         QMetaObject::invokeMethod(
             this,

@@ -173,7 +173,9 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
         });
         window.viewport()->update();
     };
-    QObject::connect(&window, &MainWindow::sceneShown, &window, [&] {
+    // Once: the command line's view, layer and screenshot are about the first scene; files the user opens
+    // afterwards get the ordinary behaviour (the auto-compute limit, no screenshot overwritten).
+    connectOnce(&window, &MainWindow::sceneShown, &window, [&] {
         if (view && !(window.colorSpec() == *view)) {
             fail(QString("--view %1: %2 has no data for this view")
                      .arg(QString::fromStdString(options.view),

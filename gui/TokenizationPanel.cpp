@@ -79,6 +79,12 @@ TokenizationPanel::TokenizationPanel(MainWindow* window)
     });
     connect(worker_, &CoreWorker::tokenizationFinished, this, &TokenizationPanel::onFinished);
     connect(worker_, &CoreWorker::failed, this, &TokenizationPanel::onFailed);
+    connect(worker_, &CoreWorker::cancelled, this, [this](quint64 job) {
+        if (job != worker_->latestJob()) return;  // superseded by a newer request, which reports itself
+        computing_ = false;
+        progress_->setVisible(false);
+        status_->setText(tr("Cancelled"));
+    });
     connect(worker_, &CoreWorker::progress, this, &TokenizationPanel::onProgress);
     connect(worker_, &CoreWorker::jobStarted, this, [this](quint64 job) {
         if (job != worker_->latestJob()) return;
@@ -369,6 +375,7 @@ void TokenizationPanel::scheduleRecompute() {
 void TokenizationPanel::recompute() {
     debounce_->stop();
     if (!window_->scene()) return;
+    computing_ = true;
     status_->setText(tr("Queued…"));
     // After a prompt segmentation "label" holds prompt numbers; the dataset's labels, if it had any, were
     // kept as "dataset_label" (MainWindow::storePromptLabels), and purity is about those.
@@ -377,6 +384,10 @@ void TokenizationPanel::recompute() {
 }
 
 void TokenizationPanel::onSceneShown() {
+    debounce_->stop();  // a parameter change made during the load must not bypass the auto-compute limit
+    // A computation of the previous scene is no longer shown, whether it ends or is cancelled.
+    computing_ = false;
+    progress_->setVisible(false);
     outcome_.reset();
     anchors_->setAnchors({});
     spheres_->setSpheres({}, 0.0);
@@ -401,8 +412,10 @@ void TokenizationPanel::onSceneReplaced(std::shared_ptr<const Scene> previous) {
         outcome_ = std::move(rebased);
     }
     // Refresh from the cache (superpoints, anchors and patches are kept; the statistics then say so) and
-    // re-evaluate with the new labels. Results still in flight for the previous scene are superseded.
-    if (autoComputes()) recompute();
+    // re-evaluate with the new labels. A result still in flight is for the previous scene and would be
+    // dropped, so a computation the user started (Compute on a scene over the auto limit) is asked for
+    // again: it is served from the cache once the running one has filled it.
+    if (autoComputes() || computing_) recompute();
 }
 
 void TokenizationPanel::onProgress(quint64 job, double fraction) {
@@ -413,6 +426,7 @@ void TokenizationPanel::onFinished(quint64 job, std::shared_ptr<const Tokenizati
     // Results of superseded requests or of an earlier scene are never shown.
     if (job != worker_->latestJob() || !outcome || outcome->scene != window_->scene()) return;
     outcome_ = std::move(outcome);
+    computing_ = false;
     progress_->setVisible(false);
     status_->setText(tr("Up to date"));
     showStatistics();
@@ -422,6 +436,7 @@ void TokenizationPanel::onFinished(quint64 job, std::shared_ptr<const Tokenizati
 
 void TokenizationPanel::onFailed(quint64 job, const QString& message) {
     if (job != worker_->latestJob()) return;
+    computing_ = false;
     progress_->setVisible(false);
     status_->setText(tr("Failed: %1").arg(message));
     emit tokenizationFailed(message);

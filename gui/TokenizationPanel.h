@@ -101,6 +101,7 @@ private:
     std::unique_ptr<AnchorSpheres> spheres_;
     std::size_t autoComputeLimit_ = kDefaultAutoComputeLimit;
     QTimer* debounce_;
+    bool computing_ = false;  ///< a requested tokenization has not reported back yet
     std::shared_ptr<const TokenizationOutcome> outcome_;
     Coloring coloring_ = Coloring::Scene;
 

@@ -35,6 +35,7 @@ inline s4::gui::MainWindow::Options testWindowOptions() {
     s4::gui::MainWindow::Options options;
     options.persistSettings = false;
     options.errorDialogs = false;
+    options.confirmDiscard = false;  // a Save/Discard dialog would wait for a click that never comes
     return options;
 }
 

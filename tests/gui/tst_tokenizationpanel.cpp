@@ -9,6 +9,7 @@
 #include "gui/MainWindow.h"
 #include "gui/PointCloudViewport.h"
 #include "gui/TokenizationColors.h"
+#include "gui/PromptPanel.h"
 #include "gui/TokenizationPanel.h"
 #include "tests/support/TestData.h"
 
@@ -17,6 +18,7 @@
 #include <QSignalSpy>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QProgressBar>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -193,6 +195,46 @@ private slots:
         QTest::mouseClick(panel->findChild<QPushButton*>("computeButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(results.count() == 1, kGenerousMs);
         QCOMPARE(panel->outcome()->result.anchors->indices.size(), std::size_t(40));
+    }
+
+    // Compute pressed on a scene over the auto limit, then the scene replaced by an edited copy (prompt
+    // labels stored) before the result arrives: the result must still be shown, for the new scene, and
+    // the progress bar must go away.
+    void computeSurvivesASceneReplacement() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        panel->setAutoComputeLimit(1000);
+        scene_ = test::twoPlaneScene(50);
+        const QString path = dir_.filePath("two_planes_replaced.ply");
+        test::writeFile(path.toStdString(), test::twoPlanePly(*scene_));
+        QSignalSpy shown(window_.get(), &MainWindow::sceneShown);
+        window_->openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, kGenerousMs);
+        QSignalSpy results(panel, &TokenizationPanel::resultShown);
+        QTest::mouseClick(panel->findChild<QPushButton*>("computeButton"), Qt::LeftButton);
+        const std::size_t n = window_->scene()->pointCount();
+        QVERIFY(window_->storePromptLabels({"a"}, {PromptPanel::promptColor(0)}, std::vector<std::int32_t>(n, 0),
+                                           std::vector<float>(n, 1.0f)));
+        QTRY_VERIFY_WITH_TIMEOUT(results.count() >= 1, kGenerousMs);
+        QVERIFY(panel->outcome()->scene == window_->scene());
+        QTRY_VERIFY(!panel->findChild<QProgressBar*>()->isVisible());
+        QCOMPARE(panel->statusText(), QString("Up to date"));
+    }
+
+    // While another file loads, prompt labels are not stored into the scene about to be replaced (the
+    // Save/Discard question was asked before the load started), so the new scene never arrives over
+    // unsaved results nobody was asked about.
+    void promptLabelsAreNotStoredWhileAnotherSceneLoads() {
+        openTwoPlanes();
+        const std::size_t n = window_->scene()->pointCount();
+        window_->openFile(dir_.filePath("two_planes.ply"));
+        QVERIFY(!window_->storePromptLabels({"a"}, {PromptPanel::promptColor(0)}, std::vector<std::int32_t>(n, 0),
+                                            std::vector<float>(n, 1.0f)));
+        QVERIFY(!window_->hasUnsavedResults());
+        QSignalSpy shown(window_.get(), &MainWindow::sceneShown);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, kGenerousMs);
+        QVERIFY(window_->storePromptLabels({"a"}, {PromptPanel::promptColor(0)}, std::vector<std::int32_t>(n, 0),
+                                           std::vector<float>(n, 1.0f)));
+        QVERIFY(window_->hasUnsavedResults());
     }
 
     void screenshotWaitsForThePatchLayer() {
