@@ -6,31 +6,15 @@
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
 #include "tests/support/ByteBuilder.h"
+#include "tests/support/LargestAllocation.h"
 #include "tests/support/TestData.h"
 
 #include <QtTest>
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <random>
 
-// Track the largest single heap allocation made while a reader runs.
-static std::atomic<std::size_t> g_largestAllocation{0};
-static std::atomic<bool> g_tracking{false};
-
-void* operator new(std::size_t size) {
-    if (g_tracking.load(std::memory_order_relaxed)) {
-        std::size_t prev = g_largestAllocation.load(std::memory_order_relaxed);
-        while (size > prev && !g_largestAllocation.compare_exchange_weak(prev, size)) {}
-    }
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace s4;
 namespace fs = std::filesystem;
@@ -173,8 +157,7 @@ private slots:
         const fs::path path = dir.file(c.file);
         test::writeFile(path, c.bytes);
 
-        g_largestAllocation = 0;
-        g_tracking = true;
+        test::LargestAllocation::start();
         std::string error;
         std::size_t points = 0;
         try {
@@ -182,16 +165,16 @@ private slots:
         } catch (const IoError& e) {
             error = e.what();
         } catch (const std::exception& e) {
-            g_tracking = false;
+            test::LargestAllocation::stop();
             QFAIL(qPrintable(QString("expected s4::IoError, got another exception: ") + e.what()));
         }
-        g_tracking = false;
+        test::LargestAllocation::stop();
 
         // No single allocation may exceed what the file could justify (generous: 64 bytes per input
         // byte, plus 1 MB of fixed buffers).
         const std::size_t bound = 64 * c.bytes.size() + (1u << 20);
-        QVERIFY2(g_largestAllocation <= bound,
-                 qPrintable(QString("largest allocation %1 bytes exceeds %2").arg(g_largestAllocation.load()).arg(bound)));
+        QVERIFY2(test::LargestAllocation::bytes <= bound,
+                 qPrintable(QString("largest allocation %1 bytes exceeds %2").arg(test::LargestAllocation::bytes.load()).arg(bound)));
 
         if (c.mustRead) {
             QVERIFY2(error.empty(), error.c_str());

@@ -8,33 +8,17 @@
 #include "core/io/SceneReader.h"
 #include "core/io/SceneWriter.h"
 #include "tests/support/ByteBuilder.h"
+#include "tests/support/LargestAllocation.h"
 #include "tests/support/TestData.h"
 
 #include <QtTest>
 
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <fstream>
-#include <new>
 #include <random>
 #include <regex>
 
-// Track the largest single heap allocation made while a reader runs.
-static std::atomic<std::size_t> g_largestAllocation{0};
-static std::atomic<bool> g_tracking{false};
-
-void* operator new(std::size_t size) {
-    if (g_tracking.load(std::memory_order_relaxed)) {
-        std::size_t prev = g_largestAllocation.load(std::memory_order_relaxed);
-        while (size > prev && !g_largestAllocation.compare_exchange_weak(prev, size)) {}
-    }
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace s4;
 namespace fs = std::filesystem;
@@ -179,11 +163,10 @@ private slots:
         for (std::size_t m = 0; m < all.size(); ++m) {
             const fs::path p = dir.write(seed.file, all[m]);
             const std::string what = seed.name + " mutant " + std::to_string(m);
-            g_largestAllocation = 0;
-            g_tracking = true;
+            test::LargestAllocation::start();
             try {
                 const Scene scene = readScene(p);
-                g_tracking = false;
+                test::LargestAllocation::stop();
                 ++read;
                 for (const auto& q : scene.positions)
                     QVERIFY2(std::isfinite(q.x()) && std::isfinite(q.y()) && std::isfinite(q.z()),
@@ -196,19 +179,19 @@ private slots:
                         QVERIFY2(v >= 0 && std::size_t(v) < scene.pointCount(),
                                  qPrintable(QString::fromStdString(what + ": face index out of range")));
             } catch (const IoError& e) {
-                g_tracking = false;
+                test::LargestAllocation::stop();
                 ++refused;
                 const std::string message = e.what();
                 QVERIFY2(message.find(p.filename().string()) != std::string::npos,
                          qPrintable(QString::fromStdString(what + ": message does not name the file: " + message)));
             } catch (const std::exception& e) {
-                g_tracking = false;
+                test::LargestAllocation::stop();
                 QFAIL(qPrintable(QString::fromStdString(what + ": expected s4::IoError, got: " + e.what())));
             }
             const std::size_t bound = 64 * all[m].size() + (1u << 20);
-            QVERIFY2(g_largestAllocation <= bound,
+            QVERIFY2(test::LargestAllocation::bytes <= bound,
                      qPrintable(QString::fromStdString(what + ": largest allocation " +
-                                                       std::to_string(g_largestAllocation.load()) + " > " +
+                                                       std::to_string(test::LargestAllocation::bytes.load()) + " > " +
                                                        std::to_string(bound))));
         }
         qInfo("%s: %d mutants read, %d refused", seed.name.c_str(), read, refused);
