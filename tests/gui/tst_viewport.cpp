@@ -9,6 +9,8 @@
 #include <QImage>
 #include <QtTest>
 
+#include <utility>
+
 using namespace s4;
 using namespace s4::gui;
 
@@ -51,13 +53,14 @@ class TestViewport : public QObject {
 private:
     std::unique_ptr<PointCloudViewport> viewport_;
     std::shared_ptr<Scene> scene_;
+    bool paintGlMissed_ = false;
 
     QImage render() {
         QSignalSpy frames(viewport_.get(), &PointCloudViewport::frameRendered);
         viewport_->update();
         // grabFramebuffer() renders through paintGL itself; the spy proves VTK's paint path ran.
         const QImage image = viewport_->grabFramebuffer();
-        if (frames.count() < 1) qWarning("grabFramebuffer() did not go through paintGL");
+        if (frames.count() < 1) paintGlMissed_ = true;  // failed in cleanup(): a helper cannot QVERIFY
         return image;
     }
 
@@ -74,7 +77,10 @@ private slots:
         viewport_->setPointSize(4);
     }
 
-    void cleanup() { viewport_.reset(); }
+    void cleanup() {
+        viewport_.reset();
+        QVERIFY2(!std::exchange(paintGlMissed_, false), "grabFramebuffer() did not go through paintGL");
+    }
 
     void bothLabelColoursAndBackgroundAreDrawn() {
         const QImage image = render();
