@@ -4,8 +4,12 @@
 #include "core/common/Log.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <unistd.h>
@@ -56,4 +60,59 @@ Progress batchProgress(const std::string& stage) {
     });
 }
 
-} // namespace s4::app
+void printJson(const nlohmann::json& value) {
+    std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
+
+void addInputOptions(CLI::App& cli, InputOptions& options, bool withSeedAlias) {
+    // The names parseFormatName accepts, checked by CLI11 so that a typo is a usage error (exit 2).
+    std::vector<std::string> formats;
+    for (auto f : {SceneFormat::Auto, SceneFormat::Ply, SceneFormat::Pcd, SceneFormat::Text,
+                   SceneFormat::ShapeNetPartPts, SceneFormat::S3disRoom, SceneFormat::Off, SceneFormat::KittiBin,
+                   SceneFormat::MmdetBin, SceneFormat::Npy, SceneFormat::Las})
+        formats.push_back(formatName(f));
+    cli.add_option("--format", options.format, "Force a reader: ply pcd text shapenetpart-pts s3dis off kitti mmdet-bin npy las")
+        ->default_val("auto")
+        ->check(CLI::IsMember(formats));
+    cli.add_option("--columns", options.read.columns, "Text files: column spec, e.g. \"x,y,z,r,g,b,label\"");
+    cli.add_option("--mesh-samples", options.read.meshSamples, "Meshes: points sampled on the surface")
+        ->default_val(options.read.meshSamples);
+    cli.add_option(withSeedAlias ? "--mesh-seed,--seed" : "--mesh-seed", options.read.seed,
+                   "Seed of the mesh surface sampling")
+        ->default_val(options.read.seed);
+}
+
+Scene readInput(const std::string& path, const InputOptions& options, const Progress& progress) {
+    ReadOptions read = options.read;
+    read.format = parseFormatName(options.format);
+    return readScene(path, read, progress);
+}
+
+CLI::Validator finiteIn(double lo, double hi) {
+    return CLI::Validator(
+        [lo, hi](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
+                return "must be a number from " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi) +
+                       ", got '" + text + "'";
+            return {};
+        },
+        "NUMBER in [" + CLI::detail::to_string(lo) + ", " + CLI::detail::to_string(hi) + "]");
+}
+
+CLI::Validator wholeIn(long long lo, long long hi) {
+    return CLI::Validator(
+        [lo, hi](std::string& text) -> std::string {
+            char* end = nullptr;
+            errno = 0;
+            const long long v = std::strtoll(text.c_str(), &end, 10);
+            if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || v < lo || v > hi)
+                return "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+                       text + "'";
+            return {};
+        },
+        "INT in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+}  // namespace s4::app

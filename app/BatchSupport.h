@@ -2,14 +2,15 @@
 // Shared plumbing of the --batch commands: argument parsing, error reporting, progress.
 
 #include "core/common/Progress.h"
+#include "core/io/SceneReader.h"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <functional>
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
+#include <CLI/CLI.hpp>
 
 namespace s4::app {
 
@@ -22,6 +23,26 @@ int runReporting(const std::function<void()>& body);
 
 /// Progress for a headless stage: shown on stderr when it is a terminal, logged at debug level otherwise.
 Progress batchProgress(const std::string& stage);
+
+/// A finite number in [lo, hi] (CLI11's own ranges let NaN through); a violation is a usage error.
+CLI::Validator finiteIn(double lo, double hi);
+/// A whole number in [lo, hi] (so that "-1" cannot wrap around in an unsigned option).
+CLI::Validator wholeIn(long long lo, long long hi);
+
+/// Prints one JSON value on a line of stdout. Strings that are not UTF-8 (a file or field name in
+/// another encoding) are written with U+FFFD instead of aborting the command.
+void printJson(const nlohmann::json& value);
+
+/// How a command reads its input clouds: --format, --columns, --mesh-samples and --mesh-seed.
+struct InputOptions {
+    ReadOptions read;
+    std::string format = "auto";
+};
+/// Adds the reading options (an unknown --format is a usage error). withSeedAlias: also accept --seed
+/// for --mesh-seed (the info command, where --seed has no other meaning).
+void addInputOptions(CLI::App& cli, InputOptions& options, bool withSeedAlias = false);
+/// readScene with those options.
+Scene readInput(const std::string& path, const InputOptions& options, const Progress& progress = {});
 
 /// Tokenization commands (superpoints, tokenize, partition-quality); -1 if the name is not one of them.
 int runTokenizeCommand(const std::string& command, const std::vector<std::string>& args);

@@ -15,12 +15,15 @@
 #include "core/openvocab/PromptLabels.h"
 #include "core/openvocab/PromptTemplates.h"
 #include "core/scene/ClassSet.h"
+#include "core/tokenize/PatchGrouping.h"
 
 #include <CLI/CLI.hpp>
 #include <QImage>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -57,11 +60,14 @@ void addModelOptions(CLI::App& cli, ModelOptions& o, ModelUse use = ModelUse::In
     if (use == ModelUse::FilesOnly) return;
     cli.add_option("--merges", o.merges, "BPE merges for a .pt model (default: the file beside it)");
     if (use == ModelUse::Tokenizer) return;
-    cli.add_option("--device", o.device, "cpu or cuda")->default_val(o.device);
+    cli.add_option("--device", o.device, "cpu or cuda")->default_val(o.device)->check(CLI::IsMember({"cpu", "cuda"}));
     cli.add_option("--precision", o.precision,
                    "CLIP number format: auto (fp16 on cuda, fp32 on cpu), fp32, fp16 (cuda only) or bf16")
-        ->default_val(o.precision);
-    cli.add_option("--threads", o.threads, "CPU threads for LibTorch (0 = all cores)")->default_val(o.threads);
+        ->default_val(o.precision)
+        ->check(CLI::IsMember({"auto", "fp32", "fp16", "bf16"}));
+    cli.add_option("--threads", o.threads, "CPU threads for LibTorch (0 = all cores)")
+        ->default_val(o.threads)
+        ->check(wholeIn(0, 1024));
 }
 
 ClipEngine loadEngine(const ModelOptions& o) {
@@ -89,7 +95,7 @@ int tokenizeTextCommand(const std::vector<std::string>& args) {
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
         const ClipTokenizer tokenizer = loadTokenizerOnly(model);
-        std::cout << json{{"ids", tokenizer.tokenize(texts)}}.dump() << std::endl;
+        printJson(json{{"ids", tokenizer.tokenize(texts)}});
     });
 }
 
@@ -104,7 +110,7 @@ int embedTextCommand(const std::vector<std::string>& args) {
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
         const ClipEngine engine = loadEngine(model);
-        std::cout << embeddingsJson(engine.embedText(texts, normalize)).dump() << std::endl;
+        printJson(embeddingsJson(engine.embedText(texts, normalize)));
     });
 }
 
@@ -139,7 +145,7 @@ int embedImageCommand(const std::vector<std::string>& args) {
         const ClipEngine engine = loadEngine(model);
         std::vector<std::vector<float>> inputs;
         for (const auto& file : images) inputs.push_back(readClipImage(file, engine.config().vision.imageSize));
-        std::cout << embeddingsJson(engine.embedImages(inputs, normalize)).dump() << std::endl;
+        printJson(embeddingsJson(engine.embedImages(inputs, normalize)));
     });
 }
 
@@ -151,7 +157,20 @@ struct VocabularyOptions {
     std::string tokenizer;
 };
 
-void addVocabularyOptions(CLI::App& cli, VocabularyOptions& v, const std::string& defaultClasses) {
+// A --prompt-template value with "{}" is a template and must pass the rules template files follow;
+// anything else names a template set or file, read later.
+CLI::Validator literalTemplateCheck() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            if (value.find('{') == std::string::npos && value.find('}') == std::string::npos) return {};
+            return promptTemplateProblem(value);
+        },
+        "TEMPLATE");
+}
+
+// perPoint: the options of per-point labelling (negative prompts, the unknown threshold), which a
+// whole-cloud ranking (classify) has no use for.
+void addVocabularyOptions(CLI::App& cli, VocabularyOptions& v, const std::string& defaultClasses, bool perPoint) {
     v.classes = defaultClasses;
     cli.add_option("--tokenizer", v.tokenizer, "S4Token tokenizer checkpoint folder (docs/CHECKPOINT_FORMAT.md)")
         ->required();
@@ -161,20 +180,27 @@ void addVocabularyOptions(CLI::App& cli, VocabularyOptions& v, const std::string
         ->default_val(defaultClasses);
     cli.add_option("--prompt-template", v.templates,
                    "A template with {} (repeat for several), or a template set (default, indoor, objects) or "
-                   "file; default: the shipped default set");
+                   "file; default: the shipped default set")
+        ->check(literalTemplateCheck());
+    if (!perPoint) return;
     cli.add_option("--negative", v.negatives, "Negative prompt: points it wins become unknown (repeatable)");
-    cli.add_option("--threshold", v.threshold, "Confidence below this → unknown")->default_val(v.threshold);
+    cli.add_option("--threshold", v.threshold, "Confidence below this → unknown, in [0, 1]")
+        ->default_val(v.threshold)
+        ->check(finiteIn(0.0, 1.0));
 }
 
-/// Templates given on the command line: literal templates (with {}) and/or set names or files.
+/// Templates given on the command line: literal templates (with {}) and/or set names or files, each
+/// template once in the order first given.
 std::vector<std::string> resolveTemplates(const std::vector<std::string>& given) {
     std::vector<std::string> out;
+    const auto add = [&out](const std::string& t) {
+        if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    };
     for (const auto& t : given) {
         if (t.find("{}") != std::string::npos) {
-            out.push_back(t);
+            add(t);
         } else {
-            auto set = resolvePromptTemplates(t);
-            out.insert(out.end(), set.begin(), set.end());
+            for (const std::string& fromSet : resolvePromptTemplates(t)) add(fromSet);
         }
     }
     return out;
@@ -210,8 +236,10 @@ int labelCommand(const std::vector<std::string>& args) {
     ModelOptions model;
     VocabularyOptions vocab;
     std::string input, output;
+    InputOptions in;
     addModelOptions(cli, model);
-    addVocabularyOptions(cli, vocab, "scannet20");
+    addVocabularyOptions(cli, vocab, "scannet20", /*perPoint=*/true);
+    addInputOptions(cli, in);
     cli.add_option("cloud", input, "Point cloud")->required();
     cli.add_option("--out", output, "Output PLY with 'label' (class ids; unknown = the set's ignore id or -1) "
                                     "and 'confidence' fields; the input's own labels are kept as 'dataset_label'")
@@ -223,7 +251,7 @@ int labelCommand(const std::vector<std::string>& args) {
         auto start = std::chrono::steady_clock::now();
         OpenVocabSession session = openSession(model, vocab);
         const double loadMs = msSince(start);
-        Scene scene = readScene(input);
+        Scene scene = readInput(input, in);
         start = std::chrono::steady_clock::now();
         session.encodeScene(scene, batchProgress("encode"));
         const double encodeMs = msSince(start);
@@ -250,16 +278,14 @@ int labelCommand(const std::vector<std::string>& args) {
             const ClassInfo* info = classSet.byId(id);
             classes.push_back({{"id", id}, {"name", info && id != unknownId ? info->name : "unknown"}, {"points", n}});
         }
-        std::cout << json{{"file", input},
+        printJson(json{{"file", input},
                           {"out", output},
                           {"points", scene.pointCount()},
                           {"class_set", classSet.name},
                           {"unknown_id", unknownId},
                           {"model", session.description()},
                           {"classes", classes},
-                          {"timings_ms", {{"load", loadMs}, {"encode", encodeMs}, {"segment", segmentMs}}}}
-                         .dump()
-                  << std::endl;
+                       {"timings_ms", {{"load", loadMs}, {"encode", encodeMs}, {"segment", segmentMs}}}});
     });
 }
 
@@ -270,8 +296,10 @@ int classifyCommand(const std::vector<std::string>& args) {
     VocabularyOptions vocab;
     std::vector<std::string> inputs;
     int top = 5;
+    InputOptions in;
     addModelOptions(cli, model);
-    addVocabularyOptions(cli, vocab, "modelnet40");
+    addVocabularyOptions(cli, vocab, "modelnet40", /*perPoint=*/false);
+    addInputOptions(cli, in);
     cli.add_option("clouds", inputs, "Point clouds")->required();
     cli.add_option("--top", top, "Classes listed per cloud")->default_val(top)->check(CLI::PositiveNumber);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
@@ -281,7 +309,7 @@ int classifyCommand(const std::vector<std::string>& args) {
         OpenVocabSession session = openSession(model, vocab);
         json results = json::array();
         for (const auto& file : inputs) {
-            const Scene scene = readScene(file);
+            const Scene scene = readInput(file, in);
             session.encodeScene(scene, batchProgress("encode " + file));
             const auto ranked = session.classify(query);
             json ranking = json::array();
@@ -289,8 +317,7 @@ int classifyCommand(const std::vector<std::string>& args) {
                 ranking.push_back({{"class", ranked[k].first}, {"probability", ranked[k].second}});
             results.push_back({{"file", file}, {"points", scene.pointCount()}, {"top", ranking}});
         }
-        std::cout << json{{"class_set", classSet.name}, {"model", session.description()}, {"results", results}}.dump()
-                  << std::endl;
+        printJson(json{{"class_set", classSet.name}, {"model", session.description()}, {"results", results}});
     });
 }
 
@@ -304,15 +331,18 @@ int initTokenizerCommand(const std::vector<std::string>& args) {
     TokenizationParams params;
     addModelOptions(cli, model, ModelUse::FilesOnly);
     cli.add_option("--out", output, "Checkpoint folder to create")->required();
-    cli.add_option("--seed", seed, "Seed of the random weights")->default_val(seed);
-    cli.add_option("--num-tokens", params.sampling.count, "N: patches per cloud")->default_val(params.sampling.count);
+    cli.add_option("--seed", seed, "Seed of the random weights")->default_val(seed)->check(wholeIn(0, LLONG_MAX));
+    cli.add_option("--num-tokens", params.sampling.count, "N: patches per cloud")
+        ->default_val(params.sampling.count)
+        ->check(wholeIn(1, 1 << 24));
     cli.add_option("--patch-size", params.grouping.groupSize, "M: points per patch")
-        ->default_val(params.grouping.groupSize);
+        ->default_val(params.grouping.groupSize)
+        ->check(wholeIn(1, kMaxGroupSize));
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
         // The widths and depths are all it needs: no model is built (ClipModelFiles.h).
         writeRandomTokenizerCheckpoint(output, clip::inspectClipModel(model.model).config, params, seed);
-        std::cout << json{{"out", output}, {"untrained", true}, {"seed", seed}}.dump() << std::endl;
+        printJson(json{{"out", output}, {"untrained", true}, {"seed", seed}});
     });
 }
 

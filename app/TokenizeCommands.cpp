@@ -11,11 +11,13 @@
 #include "core/io/SceneWriter.h"
 #include "core/pipeline/TokenizationPipeline.h"
 #include "core/tokenize/PatchAssignment.h"
+#include "core/tokenize/PatchGrouping.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <climits>
 #include <iostream>
 
 namespace s4::app {
@@ -25,15 +27,23 @@ using nlohmann::json;
 
 void addSuperpointOptions(CLI::App& cli, SuperpointParams& p) {
     cli.add_option("--rho", p.regularization, "Cut pursuit regularisation ρ (S4TOKEN.md §1.3)")
-        ->default_val(p.regularization);
-    cli.add_option("--graph-k", p.graphNeighbours, "Neighbours of the adjacency graph")->default_val(p.graphNeighbours);
+        ->default_val(p.regularization)
+        ->check(finiteIn(0.0, 1e6));
+    cli.add_option("--graph-k", p.graphNeighbours, "Neighbours of the adjacency graph")
+        ->default_val(p.graphNeighbours)
+        ->check(wholeIn(1, 100));
     cli.add_option("--min-superpoint-size", p.minSuperpointSize, "Smaller components are merged into a neighbour")
-        ->default_val(p.minSuperpointSize);
+        ->default_val(p.minSuperpointSize)
+        ->check(wholeIn(1, 1'000'000));
     cli.add_option("--normal-weight", p.normalWeight, "Weight of the normals in the partition feature")
-        ->default_val(p.normalWeight);
+        ->default_val(p.normalWeight)
+        ->check(finiteIn(0.0, 1e6));
     cli.add_option("--geometry-weight", p.geometryWeight, "Weight of linearity/planarity/scattering")
-        ->default_val(p.geometryWeight);
-    cli.add_option("--color-weight", p.colorWeight, "Weight of rgb (0 = unused)")->default_val(p.colorWeight);
+        ->default_val(p.geometryWeight)
+        ->check(finiteIn(0.0, 1e6));
+    cli.add_option("--color-weight", p.colorWeight, "Weight of rgb (0 = unused)")
+        ->default_val(p.colorWeight)
+        ->check(finiteIn(0.0, 1e6));
     cli.add_flag("!--compute-superpoints", p.useDatasetSuperpoints,
                  "Ignore dataset superpoints (ScanNet segs.json) and compute them");
 }
@@ -58,9 +68,11 @@ int superpointsCommand(const std::vector<std::string>& args) {
     cli.add_option("cloud", input, "Point cloud")->required();
     cli.add_option("--out", output, "Output PLY with a 'superpoint' field")->required();
     addSuperpointOptions(cli, params);
+    InputOptions in;
+    addInputOptions(cli, in);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
-        Scene scene = readScene(input);
+        Scene scene = readInput(input, in);
         const auto start = std::chrono::steady_clock::now();
         SuperpointPartition sp = runSuperpointPartition(scene, params, batchProgress("superpoints"));
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -72,23 +84,44 @@ int superpointsCommand(const std::vector<std::string>& args) {
         j["out"] = output;
         j["points"] = scene.pointCount();
         j["total_ms"] = ms;
-        std::cout << j.dump() << std::endl;
+        printJson(j);
     });
 }
 
+// γ, N, M and α, shared by tokenize and partition-quality.
+void addGroupingOptions(CLI::App& cli, TokenizationParams& p) {
+    cli.add_option("--gamma", p.sampling.gamma, "WFPS γ in [0, 1] (§2)")
+        ->default_val(p.sampling.gamma)
+        ->check(finiteIn(0.0, 1.0));
+    cli.add_option("--num-tokens", p.sampling.count, "N centres")
+        ->default_val(p.sampling.count)
+        ->check(wholeIn(1, 1 << 24));
+    cli.add_option("--patch-size", p.grouping.groupSize, "M points per patch")
+        ->default_val(p.grouping.groupSize)
+        ->check(wholeIn(1, kMaxGroupSize));
+    cli.add_option("--alpha", p.grouping.alpha, "r = α·s, α ≥ 1 (§3)")
+        ->default_val(p.grouping.alpha)
+        ->check(finiteIn(1.0, 1000.0));
+}
+
+void addSeedOption(CLI::App& cli, std::uint64_t& seed) {
+    cli.add_option("--seed", seed, "Seed of every random choice")->default_val(0)->check(wholeIn(0, LLONG_MAX));
+}
+
 void addTokenizationOptions(CLI::App& cli, TokenizationParams& p, std::string& tokenizer, std::string& convention) {
-    cli.add_option("--tokenizer", tokenizer, "knn, ball or s4token (S4TOKEN.md Tab. 1)")->default_val("s4token");
+    cli.add_option("--tokenizer", tokenizer, "knn, ball or s4token (S4TOKEN.md Tab. 1)")
+        ->default_val("s4token")
+        ->check(CLI::IsMember({"knn", "ball", "s4token"}));
     cli.add_flag("--rpn,!--no-rpn", p.grouping.relativeNormalisation, "Relative position normalisation (§3)")
         ->default_val(true);
-    cli.add_option("--gamma", p.sampling.gamma, "WFPS γ in [0, 1] (§2)")->default_val(p.sampling.gamma);
+    addGroupingOptions(cli, p);
     cli.add_option("--convention", convention, "WFPS exponent: described (w^+γ) or printed (w^-γ)")
-        ->default_val("described");
-    cli.add_option("--num-tokens", p.sampling.count, "N centres")->default_val(p.sampling.count);
-    cli.add_option("--patch-size", p.grouping.groupSize, "M points per patch")->default_val(p.grouping.groupSize);
-    cli.add_option("--alpha", p.grouping.alpha, "r = α·s, α ≥ 1 (§3)")->default_val(p.grouping.alpha);
+        ->default_val("described")
+        ->check(CLI::IsMember({"described", "printed"}));
     cli.add_option("--min-candidate-size", p.sampling.minSuperpointSize,
                    "Superpoints smaller than this hold no centre (§2)")
-        ->default_val(p.sampling.minSuperpointSize);
+        ->default_val(p.sampling.minSuperpointSize)
+        ->check(wholeIn(0, 1'000'000'000));
 }
 
 void applySeed(TokenizationParams& p, std::uint64_t seed) {
@@ -112,16 +145,18 @@ int tokenizeCommand(const std::vector<std::string>& args) {
     TokenizationParams params;
     cli.add_option("cloud", input, "Point cloud")->required();
     cli.add_option("--out", output, "Output PLY with 'anchor', 'patch' and 'superpoint' fields")->required();
-    cli.add_option("--seed", seed, "Seed of every random choice")->default_val(0);
+    addSeedOption(cli, seed);
     addTokenizationOptions(cli, params, tokenizer, convention);
     addSuperpointOptions(cli, params.superpoints);
+    InputOptions in;
+    addInputOptions(cli, in);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
         params.tokenizer = parseTokenizerName(tokenizer);
         params.sampling.convention = parseConvention(convention);
         applySeed(params, seed);
         const auto readStart = std::chrono::steady_clock::now();
-        auto scene = std::make_shared<Scene>(readScene(input));
+        auto scene = std::make_shared<Scene>(readInput(input, in));
         const double readMs =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - readStart).count();
         TokenizationPipeline pipeline;
@@ -166,7 +201,7 @@ int tokenizeCommand(const std::vector<std::string>& args) {
                            {"superpoints", r.timings.superpointsMs},
                            {"sampling", r.timings.samplingMs},
                            {"grouping", r.timings.groupingMs}};
-        std::cout << j.dump() << std::endl;
+        printJson(j);
     });
 }
 
@@ -178,18 +213,17 @@ int partitionQualityCommand(const std::vector<std::string>& args) {
     TokenizationParams params;
     std::string unusedTokenizer, convention;
     cli.add_option("cloud", input, "Point cloud with a 'label' field")->required();
-    cli.add_option("--seed", seed, "Seed of every random choice")->default_val(0);
+    addSeedOption(cli, seed);
     cli.add_option("--ignore-label", ignore, "Label id that means unannotated")->default_val(0);
-    cli.add_option("--boundary-k", boundaryK, "Neighbours defining a boundary")->default_val(10);
-    cli.add_option("--gamma", params.sampling.gamma, "WFPS γ for the S4Token patches")->default_val(params.sampling.gamma);
-    cli.add_option("--num-tokens", params.sampling.count, "N centres")->default_val(params.sampling.count);
-    cli.add_option("--patch-size", params.grouping.groupSize, "M points per patch")->default_val(params.grouping.groupSize);
-    cli.add_option("--alpha", params.grouping.alpha, "r = α·s")->default_val(params.grouping.alpha);
+    cli.add_option("--boundary-k", boundaryK, "Neighbours defining a boundary")->default_val(10)->check(wholeIn(1, 100));
+    addGroupingOptions(cli, params);
     addSuperpointOptions(cli, params.superpoints);
+    InputOptions in;
+    addInputOptions(cli, in);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
         applySeed(params, seed);
-        auto scene = std::make_shared<Scene>(readScene(input));
+        auto scene = std::make_shared<Scene>(readInput(input, in));
         const AttributeArray* label = scene->find(attr::kLabel);
         if (!label || label->components() != 1 || label->type() != ScalarType::Int32)
             throw IoError(input, "has no integer 'label' field to measure against");
@@ -223,7 +257,7 @@ int partitionQualityCommand(const std::vector<std::string>& args) {
                                             {"r", r.patches->radius}};
         }
         j["patches"] = patches;
-        std::cout << j.dump() << std::endl;
+        printJson(j);
     });
 }
 

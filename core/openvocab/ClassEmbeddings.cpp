@@ -4,6 +4,7 @@
 #include "core/openvocab/PromptTemplates.h"
 
 #include <cmath>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -127,9 +128,23 @@ ClassEmbeddings buildClassEmbeddings(const std::vector<std::string>& classNames,
                                      const std::vector<std::string>& negativeNames,
                                      const std::vector<std::string>& templates, TextEmbeddingCache& cache) {
     if (classNames.empty()) throw InvalidArgument("class embeddings: there are no classes");
+    // Equal rows would split the softmax between them (halving every confidence) and their tie would go
+    // to the first one: two classes with one cleaned name are an error, a negative equal to a class
+    // would unknown that class's points, and a repeated negative counts once.
+    std::set<std::string> classKeys, negativeKeys;
+    for (const std::string& name : classNames)
+        if (!classKeys.insert(cleanClassName(name)).second)
+            throw InvalidArgument("class embeddings: the class \"" + name + "\" appears twice");
+    std::vector<std::string> negatives;
+    for (const std::string& name : negativeNames) {
+        const std::string key = cleanClassName(name);
+        if (classKeys.count(key))
+            throw InvalidArgument("class embeddings: the negative prompt \"" + name + "\" is also a class");
+        if (negativeKeys.insert(key).second) negatives.push_back(name);
+    }
     ClassEmbeddings out;
     out.names = classNames;
-    out.names.insert(out.names.end(), negativeNames.begin(), negativeNames.end());
+    out.names.insert(out.names.end(), negatives.begin(), negatives.end());
     out.realCount = classNames.size();
 
     // Every prompt of every row in one list, so the encoder sees one batch.

@@ -66,8 +66,9 @@ std::vector<float> embedClassName(const std::string& name, const std::vector<std
                                   TextEmbeddingCache& cache);
 
 /// Rows for `classNames` then `negativeNames`, every name expanded with `templates`; all prompts not yet
-/// cached are embedded in one encoder call. Throws s4::InvalidArgument if there is no class, a name is
-/// empty, or a class's prompt embeddings cancel out.
+/// cached are embedded in one encoder call; a negative given twice counts once. Throws
+/// s4::InvalidArgument if there is no class, a name is empty, two classes (or a class and a negative)
+/// have the same cleaned name, or a class's prompt embeddings cancel out.
 ClassEmbeddings buildClassEmbeddings(const std::vector<std::string>& classNames,
                                      const std::vector<std::string>& negativeNames,
                                      const std::vector<std::string>& templates, TextEmbeddingCache& cache);

@@ -32,8 +32,9 @@ std::size_t countSlots(std::string_view t) {
     return n;
 }
 
-// Why a template is unusable, or "" if it is fine.
-std::string templateProblem(std::string_view t) {
+}  // namespace
+
+std::string promptTemplateProblem(std::string_view t) {
     if (t.size() > kMaxTemplateBytes)
         return "the template is " + std::to_string(t.size()) + " bytes long; at most " +
                std::to_string(kMaxTemplateBytes) + " are allowed";
@@ -51,8 +52,6 @@ std::string templateProblem(std::string_view t) {
     if (braces != 2) return "the template has a brace outside its \"{}\"";
     return {};
 }
-
-}  // namespace
 
 std::vector<std::string> defaultPromptTemplates() {
     // [project choice] CLIP's ImageNet prompt style (Radford et al. 2021) plus the 3D wording of PointCLIP
@@ -76,6 +75,7 @@ std::vector<std::string> defaultPromptTemplates() {
 }
 
 std::vector<std::string> parsePromptTemplates(std::string_view text, const std::string& sourceName) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte-order mark (Windows editors)
     std::vector<std::string> out;
     std::set<std::string, std::less<>> seen;
     std::size_t lineNo = 0;
@@ -87,7 +87,7 @@ std::vector<std::string> parsePromptTemplates(std::string_view text, const std::
         const std::string_view line = trim(text.substr(start, end - start));
         start = end + 1;
         if (line.empty() || line.front() == '#') continue;
-        if (const std::string problem = templateProblem(line); !problem.empty())
+        if (const std::string problem = promptTemplateProblem(line); !problem.empty())
             throw IoError(sourceName, IoError::atLine(lineNo), problem);
         if (!seen.insert(std::string(line)).second) {
             logger("openvocab")
@@ -115,10 +115,15 @@ std::vector<std::string> loadPromptTemplates(const std::filesystem::path& path) 
                                 formatBytes(kMaxTemplateFileBytes));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(name, "cannot open the file");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
+    // The size was only a first check: a file can grow after it, and /proc-like files report 0.
+    std::string text(static_cast<std::size_t>(kMaxTemplateFileBytes) + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (in.bad()) throw IoError(name, "reading the file failed");
-    return parsePromptTemplates(buffer.str(), name);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxTemplateFileBytes)
+        throw IoError(name, "the file holds more than " + formatBytes(kMaxTemplateFileBytes) +
+                                ", the most a prompt template file may hold");
+    return parsePromptTemplates(text, name);
 }
 
 std::vector<std::string> builtinPromptTemplateNames() {

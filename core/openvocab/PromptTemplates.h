@@ -23,7 +23,13 @@ inline constexpr std::uintmax_t kMaxTemplateFileBytes = 1 << 20;
 /// The built-in templates, the same as resources/prompts/default.txt.
 std::vector<std::string> defaultPromptTemplates();
 
-/// Parses template text (the file format above); `sourceName` names it in errors.
+/// Why a single template is unusable ("" if it is fine): not exactly one "{}", another brace, a control
+/// character, not UTF-8, or longer than the limit. The same rules apply to files and to templates given
+/// one by one (--prompt-template).
+std::string promptTemplateProblem(std::string_view templateText);
+
+/// Parses template text (the file format above; a leading UTF-8 byte-order mark is skipped);
+/// `sourceName` names it in errors.
 /// Throws s4::IoError naming the source and line for a malformed template, or if none is left.
 std::vector<std::string> parsePromptTemplates(std::string_view text, const std::string& sourceName);
 

@@ -35,15 +35,34 @@ private slots:
         QVERIFY(ih.out.contains("--columns"));
     }
 
-    void badArgumentsExitNonZeroWithOneLine() {
+    // Usage errors exit with 2 (README) and say why on stderr.
+    void badArgumentsExitWithTwo() {
         Run level = runStudio({"--log-level", "loud", "--batch", "info", "x.ply"});
-        QVERIFY(level.code != 0);
+        QCOMPARE(level.code, 2);
         QVERIFY(level.err.contains("loud"));
         Run unknown = runStudio({"--batch", "frobnicate"});
-        QVERIFY(unknown.code != 0);
+        QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains("frobnicate"));
         Run missing = runStudio({"--batch"});
-        QVERIFY(missing.code != 0);
+        QCOMPARE(missing.code, 2);
+        Run format = runStudio({"--batch", "info", "--format", "bogus", "x.ply"});
+        QCOMPARE(format.code, 2);
+        QVERIFY(format.err.contains("bogus"));
+    }
+
+    // Names that are not UTF-8 (a field or file named in another encoding) cannot abort the JSON output.
+    void nonUtf8NamesGiveValidJson() {
+        test::ScratchFolder dir;
+        const fs::path file = dir.write("latin1.ply", "ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\n"
+                                                       "property float y\nproperty float z\nproperty float t\xe9mp\n"
+                                                       "end_header\n0 0 0 1\n1 1 1 2\n");
+        Run r = runStudio({"--batch", "info", QString::fromStdString(file.string())});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList out = nonEmptyLines(r.out);
+        QCOMPARE(out.size(), 1);
+        const auto j = nlohmann::json::parse(out[0].toStdString());
+        QCOMPARE(j["points"].get<int>(), 2);
+        QVERIFY(out[0].contains(QChar(0xFFFD)));  // the é byte, replaced
     }
 
     void infoPrintsJsonForGoodFilesAndFailsForBadOnes() {

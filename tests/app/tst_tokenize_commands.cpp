@@ -127,9 +127,56 @@ private slots:
         Run gamma = studio({"--batch", "tokenize", q(in), "--gamma", "3", "--out", q(root / "x.ply")});
         QVERIFY(gamma.code != 0);
         QVERIFY(!fs::exists(root / "x.ply"));
-        Run nolabels = studio({"--batch", "partition-quality", q(root / "missing.ply")});
-        QVERIFY(nolabels.code != 0);
-        QVERIFY(nolabels.err.rfind("error: ", 0) == 0);
+        Run missing = studio({"--batch", "partition-quality", q(root / "missing.ply")});
+        QCOMPARE(missing.code, 1);
+        QVERIFY(missing.err.rfind("error: ", 0) == 0);
+        // A cloud without labels: the branch that says so.
+        test::writeFile(root / "plain.xyz", "0 0 0\n1 0 0\n0 1 0\n1 1 0\n2 0 0\n0 2 0\n");
+        Run nolabels = studio({"--batch", "partition-quality", q(root / "plain.xyz")});
+        QCOMPARE(nolabels.code, 1);
+        QVERIFY2(nolabels.err.find("no integer 'label' field") != std::string::npos, nolabels.err.c_str());
+    }
+
+    // Numbers outside what the stages accept are usage errors (exit 2) before anything is read or
+    // written: no wrapped negative counts, no NaN or infinite factors, no all-pairs graphs.
+    void outOfRangeNumbersAreUsageErrors() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        const fs::path in = writeRoom(root);
+        const std::vector<std::vector<std::string>> cases = {
+            {"--num-tokens", "-5"}, {"--num-tokens", "0"},       {"--patch-size", "2147483647"},
+            {"--alpha", "inf"},     {"--alpha", "nan"},          {"--gamma", "nan"},
+            {"--graph-k", "2000000000"}, {"--min-superpoint-size", "-1"}, {"--min-candidate-size", "-1"},
+            {"--color-weight", "-2"},    {"--rho", "nan"},           {"--seed", "-1"},
+            {"--tokenizer", "bogus"},    {"--convention", "bogus"},  {"--format", "bogus"}};
+        for (const auto& c : cases) {
+            Run r = studio({"--batch", "tokenize", q(in), QString::fromStdString(c[0]), QString::fromStdString(c[1]),
+                            "--out", q(root / "x.ply")});
+            QVERIFY2(r.code == 2, (c[0] + " " + c[1] + ": exit " + std::to_string(r.code) + ": " + r.err).c_str());
+            QVERIFY2(r.err.find(c[0]) != std::string::npos || r.err.find(c[1]) != std::string::npos,
+                     (c[0] + " " + c[1] + ": " + r.err).c_str());
+            QVERIFY(!fs::exists(root / "x.ply"));
+        }
+        Run boundary = studio({"--batch", "partition-quality", q(in), "--boundary-k", "0"});
+        QCOMPARE(boundary.code, 2);
+    }
+
+    // Every command that reads a cloud takes the reading options (here a text file whose columns the
+    // guess would get wrong: label first).
+    void readingOptionsReachEveryCommand() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        std::string text;
+        for (int i = 0; i < 400; ++i)
+            text += std::to_string(i % 2) + " " + std::to_string(i % 20) + " " + std::to_string(i / 20) + " 0\n";
+        test::writeFile(root / "labelled.txt", text);
+        Run r = studio({"--batch", "partition-quality", q(root / "labelled.txt"), "--columns", "label,x,y,z",
+                        "--num-tokens", "16", "--patch-size", "8"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(nlohmann::json::parse(r.out)["points"].get<int>(), 400);
+        Run s = studio({"--batch", "superpoints", q(root / "labelled.txt"), "--columns", "label,x,y,z", "--out",
+                        q(root / "sp.ply")});
+        QVERIFY2(s.code == 0, s.err.c_str());
     }
 };
 

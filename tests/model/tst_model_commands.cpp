@@ -243,6 +243,33 @@ private slots:
         QVERIFY(wall > 0);  // the wall prompt does win points
     }
 
+    // Vocabulary options are checked before any model is loaded: usage errors exit 2 and say which value.
+    void vocabularyOptionsAreChecked() {
+        const fs::path root = dir_.path().toStdString();
+        const QString cloud = q(root / "room.ply");
+        const QStringList base{"--batch", "label", "--model", q(hf_), "--tokenizer", q(ckpt_), cloud,
+                               "--out", q(root / "never.ply")};
+        for (const QStringList& extra : {QStringList{"--threshold", "nan"}, QStringList{"--threshold", "1.5"},
+                                         QStringList{"--threshold", "-1"}, QStringList{"--prompt-template", "a {} of {x}"},
+                                         QStringList{"--prompt-template", "a {}}"}, QStringList{"--prompt-template", "{}{}"},
+                                         QStringList{"--prompt-template", QString("a \x01 {}")}}) {
+            const Run r = studio(base + extra);
+            QVERIFY2(r.code == 2, qPrintable(extra.join(' ') + ": exit " + QString::number(r.code) + ": " +
+                                             QString::fromStdString(r.err)));
+        }
+        QVERIFY(!fs::exists(root / "never.ply"));
+        // A whole-cloud ranking has no unknown threshold or negative prompts to apply.
+        const Run classify = studio({"--batch", "classify", "--model", q(hf_), "--tokenizer", q(ckpt_), cloud,
+                                     "--threshold", "0.5"});
+        QCOMPARE(classify.code, 2);
+        // Two classes with one name would split every confidence between them.
+        test::writeFile(root / "twice.txt", "chair\ntable\nchair\n");
+        const Run twice = studio({"--batch", "label", "--model", q(hf_), "--tokenizer", q(ckpt_), "--classes",
+                                  q(root / "twice.txt"), cloud, "--out", q(root / "never.ply")});
+        QCOMPARE(twice.code, 1);
+        QVERIFY2(twice.err.find("\"chair\" appears twice") != std::string::npos, twice.err.c_str());
+    }
+
     void classifyRanksTheClassSetForEachCloud() {
         const fs::path root = dir_.path().toStdString();
         const fs::path a = writeCloud(root, "a.ply", 0.0f), b = writeCloud(root, "b.ply", 3.0f);
@@ -297,9 +324,10 @@ private slots:
         Run bad = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "chair", "--precision", "fp16"});
         QCOMPARE(bad.code, 1);
         QVERIFY2(bad.err.find("bf16 or fp32") != std::string::npos, bad.err.c_str());
+        // An unknown name is a usage error (exit 2) that lists the names.
         bad = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "chair", "--precision", "fp8"});
-        QCOMPARE(bad.code, 1);
-        QVERIFY2(bad.err.find("auto, fp32, fp16 or bf16") != std::string::npos, bad.err.c_str());
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.find("fp8") != std::string::npos && bad.err.find("bf16") != std::string::npos, bad.err.c_str());
     }
 
     void missingModelsAndDevicesAreExplainedNotCrashed() {
@@ -315,8 +343,8 @@ private slots:
             QVERIFY2(r.err.find("CUDA") != std::string::npos, r.err.c_str());
         }
         r = studio({"--batch", "embed-text", "--model", q(hf_), "--text", "chair", "--device", "tpu"});
-        QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.find("cpu or cuda") != std::string::npos, r.err.c_str());
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.find("tpu") != std::string::npos && r.err.find("cuda") != std::string::npos, r.err.c_str());
         r = studio({"--batch", "label", "--model", q(hf_), "--tokenizer", q(root / "nothing"), q(root / "room.ply"),
                     "--out", q(root / "x.ply")});
         QCOMPARE(r.code, 1);

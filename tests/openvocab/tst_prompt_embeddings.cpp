@@ -190,10 +190,10 @@ private slots:
         QCOMPARE(enc.calls[1], (std::vector<std::string>{"a photo of a sofa.", "a sofa in a scene."}));
         QCOMPARE(cache.hits(), std::size_t{4});
 
-        // Nothing new: no encoder call at all. A repeated class in one request is embedded once.
+        // Nothing new: no encoder call at all. A prompt repeated within one request is embedded once.
         buildClassEmbeddings({"sofa", "chair"}, {}, templates, cache);
         QCOMPARE(enc.calls.size(), std::size_t{2});
-        buildClassEmbeddings({"bed", "bed"}, {"bed"}, templates, cache);
+        cache.embed({"a photo of a bed.", "a bed in a scene.", "a photo of a bed."});
         QCOMPARE(enc.calls.size(), std::size_t{3});
         QCOMPARE(enc.calls[2].size(), std::size_t{2});
         QCOMPARE(cache.encoderCalls(), std::size_t{3});
@@ -202,6 +202,21 @@ private slots:
         QCOMPARE(cache.size(), std::size_t{0});
         buildClassEmbeddings({"bed"}, {}, templates, cache);
         QCOMPARE(enc.calls.size(), std::size_t{4});
+    }
+
+    // Equal rows would split the softmax (halving confidences) and tie towards the first: two classes
+    // with one cleaned name, or a negative that is a class, are refused; a repeated negative counts once.
+    void equalRowsAreRefusedOrMerged() {
+        FakeEncoder enc;
+        TextEmbeddingCache cache(enc.embedder());
+        const std::vector<std::string> templates = {"a photo of a {}."};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, buildClassEmbeddings({"bed", "chair", "bed"}, {}, templates, cache));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+                                 buildClassEmbeddings({"shower_curtain", "shower curtain"}, {}, templates, cache));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, buildClassEmbeddings({"bed"}, {"bed"}, templates, cache));
+        const ClassEmbeddings e = buildClassEmbeddings({"bed"}, {"clutter", "clutter", " clutter"}, templates, cache);
+        QCOMPARE(e.names, (std::vector<std::string>{"bed", "clutter"}));
+        QCOMPARE(e.realCount, std::size_t{1});
     }
 
     void rejectsAMisbehavingEncoder() {
