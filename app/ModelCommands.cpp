@@ -334,7 +334,7 @@ int initTokenizerCommand(const std::vector<std::string>& args) {
     cli.add_option("--seed", seed, "Seed of the random weights")->default_val(seed)->check(wholeIn(0, LLONG_MAX));
     cli.add_option("--num-tokens", params.sampling.count, "N: patches per cloud")
         ->default_val(params.sampling.count)
-        ->check(wholeIn(1, 1 << 24));
+        ->check(wholeIn(1, kMaxCheckpointTokens));
     cli.add_option("--patch-size", params.grouping.groupSize, "M: points per patch")
         ->default_val(params.grouping.groupSize)
         ->check(wholeIn(1, kMaxGroupSize));

@@ -313,6 +313,42 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(IoError, inspectClipModel(fs::path(dir_.path().toStdString()) / "absent"));
     }
 
+    // OpenAI-named safetensors (open_clip's export): the shapes do not show the head count or the
+    // activation, open_clip_config.json beside the weights does.
+    void openClipSafetensorsTakeHeadsAndActivationFromItsConfig() {
+        const fs::path dir = fs::path(dir_.path().toStdString()) / "open_clip";
+        fs::create_directories(dir);
+        std::vector<SafeTensorData> tensors;
+        for (const HostTensor& t : randomClipParameters(tinyClipConfig(), 7))
+            tensors.push_back(SafeTensorData::fromFloat32(t.name, t.shape, t.values));
+        writeSafeTensors(dir / "open_clip_model.safetensors", tensors);
+        // Without the config: OpenAI's rules (tiny widths 128 → 2 heads, QuickGELU).
+        ClipConfig plain = inspectClipModel(dir / "open_clip_model.safetensors").config;
+        QCOMPARE(plain.vision.heads, 2);
+        QCOMPARE(plain.text.heads, 2);
+        QVERIFY(plain.vision.activation == Activation::QuickGelu);
+        // With it: 32-wide vision heads (4), 8 text heads, exact GELU (open_clip's default).
+        test::writeFile(dir / "open_clip_config.json",
+                        R"({"model_cfg": {"embed_dim": 32, "vision_cfg": {"width": 128, "head_width": 32},
+                            "text_cfg": {"width": 128, "heads": 8}}})");
+        const ClipModelInfo info = inspectClipModel(dir / "open_clip_model.safetensors");
+        QCOMPARE(info.format, ClipWeightFormat::OpenAiSafeTensors);
+        QCOMPARE(info.config.vision.heads, 4);
+        QCOMPARE(info.config.text.heads, 8);
+        QVERIFY(info.config.vision.activation == Activation::Gelu && info.config.text.activation == Activation::Gelu);
+        // The engine runs that configuration: other heads give other embeddings.
+        const auto withConfig = ClipEngine::load(dir / "open_clip_model.safetensors", {}).embedImages(randomImages(1, 32, 3), true);
+        fs::remove(dir / "open_clip_config.json");
+        const auto openAiRules = ClipEngine::load(dir / "open_clip_model.safetensors", {}).embedImages(randomImages(1, 32, 3), true);
+        QVERIFY(maxDifference(withConfig, openAiRules) > 1e-4);
+        // quick_gelu true keeps QuickGELU; a head width that does not divide the width is an error.
+        test::writeFile(dir / "open_clip_config.json", R"({"model_cfg": {"quick_gelu": true}})");
+        QVERIFY(inspectClipModel(dir / "open_clip_model.safetensors").config.vision.activation == Activation::QuickGelu);
+        test::writeFile(dir / "open_clip_config.json", R"({"model_cfg": {"vision_cfg": {"head_width": 48}}})");
+        QVERIFY_THROWS_EXCEPTION(IoError, inspectClipModel(dir / "open_clip_model.safetensors"));
+        fs::remove(dir / "open_clip_config.json");
+    }
+
     void tokenizerIsFoundByTheEnginesRules() {
         const fs::path root = dir_.path().toStdString();
         const std::vector<std::string> text{"a photo of a chair"};

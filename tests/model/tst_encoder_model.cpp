@@ -586,6 +586,16 @@ private slots:
         otherSpace.embedDim = 16;
         writeRandomTokenizerCheckpoint(dir("space"), otherSpace, TokenizationParams{}, 1);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, PointCloudEncoder::load(dir("space"), *clip_));
+        // Same widths, other patch size (as ViT-B/16 and ViT-B/32): another model, not a pair.
+        clip::ClipConfig otherPatches = clip_->config();
+        otherPatches.vision.patchSize = clip_->config().vision.patchSize * 2;
+        writeRandomTokenizerCheckpoint(dir("patches"), otherPatches, TokenizationParams{}, 1);
+        try {
+            PointCloudEncoder::load(dir("patches"), *clip_);
+            QFAIL("a tokenizer for another patch size loaded");
+        } catch (const InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("patch size") != std::string::npos, e.what());
+        }
 
         // Patches grouped without RPN for an RPN-trained tokenizer.
         const PointCloudEncoder encoder = PointCloudEncoder::load(checkpoint_, *clip_);

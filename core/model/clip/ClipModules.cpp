@@ -187,8 +187,8 @@ torch::Tensor VisionTransformerImpl::denseFeatures(const torch::Tensor& images) 
     const auto& blocks = transformer->blocks();
     auto x = transformer->forwardFirst(withClassToken(patchTokens(images)), blocks.size() - 1);
     const auto& last = blocks.back();
-    // MaskCLIP: the last block keeps its attention residual, with each token attending to itself only,
-    // and drops its MLP residual (see the header).
+    // The last block keeps its attention residual, with each token attending to itself only (MaskCLIP's
+    // value path), and drops its MLP (as ClearCLIP does); see the header.
     const auto y = x + last->attn->valuePath(last->ln_1->forward(x));
     return at::matmul(ln_post->forward(y.slice(1, 1)), proj);
 }

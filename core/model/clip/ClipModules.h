@@ -123,10 +123,12 @@ public:
     torch::Tensor forward(const torch::Tensor& images) const;
 
     /// images → B×P×E per-patch features for dense prediction, P = (S/p)² in row-major grid order, not
-    /// normalised. MaskCLIP's value-path variant (Zhou et al. 2022, "Extract Free Dense Labels from
-    /// CLIP"): blocks 0..n−2 run as usual; in the last block the q·k attention is replaced by each
-    /// token attending only to itself, i.e. patch rows become y = x + out_proj(v(ln_1(x))), and the
-    /// last block's MLP residual is dropped; then ln_post and proj are applied to every patch row.
+    /// normalised. [project choice] A value-path variant: MaskCLIP's idea (Zhou et al. 2022, "Extract Free
+    /// Dense Labels from CLIP") of replacing the last block's q·k attention by each token attending only
+    /// to itself, combined with ClearCLIP's dropping of that block's MLP (Lan et al. 2024); unlike
+    /// ClearCLIP the attention residual is kept. Blocks 0..n−2 run as usual; patch rows become
+    /// y = x + out_proj(v(ln_1(x))); then ln_post and proj are applied to every patch row. (MaskCLIP
+    /// itself keeps the MLP; this is neither paper's exact variant.)
     /// Why: the last block's global attention mixes every patch towards the [cls] summary, so its
     /// output rows lose locality, while the value path keeps each row tied to its own patch and still
     /// lands in the joint embedding space through ln_post and proj.

@@ -1,7 +1,9 @@
 #pragma once
 // TorchScript archives (.pt written by torch.jit.save, as OpenAI distributes CLIP) as plain named
-// tensors. The only place that touches torch::jit: reading an archive costs a heavy include, and a
-// TorchScript archive may carry code, so nothing here runs any of its methods.
+// tensors. The only place that touches torch::jit (a heavy include). Only tensors are taken from the
+// archive and none of its methods is called here, but torch::jit::load itself runs an archive's own
+// __setstate__ methods while deserialising it, so a crafted archive can execute TorchScript code on
+// load: safetensors is the format to use for models from untrusted sources.
 
 #include <ATen/core/Tensor.h>
 

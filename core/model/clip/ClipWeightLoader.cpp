@@ -369,6 +369,56 @@ void requireModelPath(const fs::path& path) {
     if (!fs::exists(path, ec)) throw IoError(path.string(), "does not exist");
 }
 
+// OpenAI-named safetensors also come from open_clip, whose models are not all shaped like OpenAI's: the
+// head count and the activation are not in the tensor shapes (ViT-H-14 has 80-wide heads, LAION models use
+// the exact GELU). open_clip saves them in open_clip_config.json beside the weights; without it the
+// OpenAI rules (heads = width / 64, QuickGELU) are assumed, which is right for OpenAI's own models only.
+void applyOpenClipConfig(ClipConfig& config, const fs::path& weights) {
+    const fs::path file = (weights.has_parent_path() ? weights.parent_path() : fs::path(".")) / "open_clip_config.json";
+    const std::string name = file.string();
+    if (!fs::is_regular_file(file)) {
+        logger("model")->warn("{}: no open_clip_config.json beside it: assuming OpenAI's CLIP layout (heads = "
+                              "width / 64, QuickGELU); a model from open_clip needs that file to load correctly",
+                              weights.string());
+        return;
+    }
+    const nlohmann::json root = readJson(file);
+    const nlohmann::json& model = root.contains("model_cfg") ? root["model_cfg"] : root;
+    const auto integer = [&](const nlohmann::json& object, const char* key) -> std::optional<int> {
+        if (!object.is_object() || !object.contains(key)) return std::nullopt;
+        const auto& v = object[key];
+        if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 1 << 20)
+            throw IoError(name, std::string("\"") + key + "\" must be a positive integer, found " + v.dump());
+        return v.get<int>();
+    };
+    const nlohmann::json empty = nlohmann::json::object();
+    const nlohmann::json& vision = model.is_object() && model.contains("vision_cfg") ? model["vision_cfg"] : empty;
+    const nlohmann::json& text = model.is_object() && model.contains("text_cfg") ? model["text_cfg"] : empty;
+    const int headWidth = integer(vision, "head_width").value_or(64);  // open_clip's default
+    if (config.vision.width % headWidth != 0)
+        throw IoError(name, "the vision width " + std::to_string(config.vision.width) +
+                                " is not a multiple of head_width " + std::to_string(headWidth));
+    config.vision.heads = config.vision.width / headWidth;
+    if (const auto heads = integer(text, "heads")) {
+        if (config.text.width % *heads != 0)
+            throw IoError(name, "the text width " + std::to_string(config.text.width) + " is not a multiple of " +
+                                    std::to_string(*heads) + " heads");
+        config.text.heads = *heads;
+    }
+    // open_clip builds nn.GELU unless the model says quick_gelu (its OpenAI-compatible configs do).
+    bool quickGelu = false;
+    if (model.is_object() && model.contains("quick_gelu")) {
+        if (!model["quick_gelu"].is_boolean()) throw IoError(name, "\"quick_gelu\" must be true or false");
+        quickGelu = model["quick_gelu"].get<bool>();
+    }
+    config.vision.activation = config.text.activation = quickGelu ? Activation::QuickGelu : Activation::Gelu;
+    try {
+        validateClipConfig(config);
+    } catch (const InvalidArgument& e) {
+        throw IoError(name, e.what());
+    }
+}
+
 // A model's files, opened and checked, before any weight is converted.
 struct OpenedWeights {
     ClipModelInfo info;
@@ -409,14 +459,17 @@ OpenedWeights openClipWeights(const fs::path& path) {
             opened.store = std::move(safeTensors);
         } else {
             opened.info.format = ClipWeightFormat::TorchScript;
-            opened.store = std::make_unique<TorchScriptStore>(path);
+            // Said before loading: loading is when the archive's code would run.
             logger("model")->warn(
-                "{}: TorchScript archives can carry code; only its tensors are read, but prefer "
+                "{}: loading a TorchScript archive can run code it carries (its __setstate__ methods); prefer "
                 "safetensors (a Hugging Face CLIP folder) for models from untrusted sources",
                 name);
+            opened.store = std::make_unique<TorchScriptStore>(path);
         }
         for (const auto& tensor : opened.store->names()) shapes[tensor] = *opened.store->shape(tensor);
         opened.info.config = inferOpenAiClipConfig(shapes, name);
+        if (opened.info.format == ClipWeightFormat::OpenAiSafeTensors)
+            applyOpenClipConfig(opened.info.config, path);
         opened.sources = openAiSources(opened.info.config);
     }
 

@@ -2,7 +2,8 @@
 // Loading a pretrained CLIP from the files users have: a Hugging Face CLIP folder (config.json +
 // model.safetensors, optionally sharded, + vocab.json/merges.txt), an OpenAI TorchScript archive
 // (ViT-B-16.pt with bpe_simple_vocab_16e6.txt.gz), or a single safetensors file under OpenAI's names
-// (open_clip's export). Every tensor is checked against the configuration before any memory is
+// (open_clip's export; its open_clip_config.json beside it gives the head width and the activation,
+// which the shapes do not show — without it OpenAI's layout is assumed, with a warning). Every tensor is checked against the configuration before any memory is
 // allocated for the model; weights come in as float32 (F32, F16, BF16, F64 accepted).
 
 #include "core/model/clip/ClipModelFiles.h"
@@ -34,7 +35,8 @@ struct LoadedClip {
 /// a pytorch_model.bin-only folder or pickled state dict (convert to safetensors), a non-TorchScript
 /// .pt, non-float or non-finite weights, and — in one message — every tensor that is missing or has the
 /// wrong shape (expected vs found). Unexpected extra tensors are logged and ignored. A TorchScript
-/// archive logs a warning: it can carry code (none of it is run here); safetensors is recommended.
+/// archive logs a warning: loading it can run code it carries (torch::jit::load runs its __setstate__
+/// methods); safetensors is recommended.
 LoadedClip loadClipModel(const std::filesystem::path& path, const ClipLoadOptions& options = {});
 
 }  // namespace s4::clip

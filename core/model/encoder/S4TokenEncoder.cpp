@@ -28,11 +28,10 @@ void checkClipMatchesCheckpoint(const TokenizerClipShape& trained, const clip::V
     if (trained.embedDim != embedDim) mismatch("embedding dimension", trained.embedDim, embedDim);
     if (trained.layers != vision.layers) mismatch("vision layer count", trained.layers, vision.layers);
     if (trained.heads != vision.heads) mismatch("head count", trained.heads, vision.heads);
-    if (trained.imageSize != vision.imageSize || trained.patchSize != vision.patchSize)
-        logger("model")->warn(
-            "tokenizer checkpoint was trained with a {} px / patch {} CLIP, this one is {} px / "
-            "patch {}; the token path does not use them, continuing",
-            trained.imageSize, trained.patchSize, vision.imageSize, vision.patchSize);
+    // The token path itself never uses them, but they tell models apart that the widths do not: ViT-B/16
+    // and ViT-B/32 share every width, and Θ trained against one is not a pair for the other.
+    if (trained.patchSize != vision.patchSize) mismatch("patch size", trained.patchSize, vision.patchSize);
+    if (trained.imageSize != vision.imageSize) mismatch("image size", trained.imageSize, vision.imageSize);
 }
 
 S4TokenEncoderImpl::S4TokenEncoderImpl(const TokenizerCheckpointConfig& config,

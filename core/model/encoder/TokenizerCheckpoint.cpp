@@ -201,7 +201,7 @@ void parseSuperpoints(Section s, SuperpointParams& p) {
 
 void parseTokenizer(Section s, TokenizationParams& p) {
     p.tokenizer = s.choice("kind", kKinds);
-    p.sampling.count = std::size_t(s.integer("num_tokens", 1, 1 << 24));
+    p.sampling.count = std::size_t(s.integer("num_tokens", 1, kMaxCheckpointTokens));
     p.grouping.groupSize = int(s.integer("group_size", 1, 4096));
     p.grouping.alpha = s.number("alpha", 1.0, 1e6);
     p.sampling.gamma = s.number("gamma", 0.0, 1.0);

@@ -24,6 +24,9 @@ inline constexpr const char* kTokenizerCheckpointFormat = "s4token-tokenizer";
 inline constexpr int kTokenizerCheckpointVersion = 1;  ///< the newest version this build reads and writes
 inline constexpr const char* kTokenizerConfigFileName = "tokenizer.json";
 inline constexpr const char* kTokenizerWeightsFileName = "tokenizer.safetensors";
+/// Most tokens N a checkpoint may ask for: all N tokens pass the ViT together, and its attention holds
+/// heads × N² scores per layer (12 × 8192² floats = 3.2 GB at this limit).
+inline constexpr int kMaxCheckpointTokens = 8192;
 
 /// The CLIP vision tower the tokenizer was trained against; Θ's output width must equal visionWidth.
 struct TokenizerClipShape {

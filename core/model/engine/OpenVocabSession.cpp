@@ -42,8 +42,9 @@ std::string OpenVocabSession::missingModelHelp() {
            "OpenAI TorchScript checkpoint such as ViT-B-16.pt together with its BPE merges file "
            "bpe_simple_vocab_16e6.txt.gz.\n"
            "  2. An S4Token tokenizer checkpoint (a folder with tokenizer.json and tokenizer.safetensors) "
-           "written by s4train for that CLIP model. `s4studio --batch init-tokenizer --model CLIP --out DIR` "
-           "writes an untrained one that runs the whole path but gives meaningless labels.\n"
+           "trained for that CLIP model by the pretraining job (s4train; this build does not contain it yet). "
+           "`s4studio --batch init-tokenizer --model CLIP --out DIR` writes an untrained one that runs the whole "
+           "path but gives meaningless labels.\n"
            "Set both in the studio under Edit → CLIP Model Settings, or pass --model and --tokenizer to "
            "`s4studio --batch label`.";
 }
