@@ -322,6 +322,8 @@ void PromptPanel::showModelHelp(const QString& error) {
 }
 
 void PromptPanel::showModelSettings() {
+    // Read also in scripted runs (persistSettings off): which models to use is configuration, like the
+    // --model of --batch, not window state; a scripted --view prompts screenshot shows the configured ones.
     const PromptModelSettings settings = PromptModelSettings::load(QSettings());
     modelConfigured_ = settings.configured();
     if (!modelConfigured_) {
