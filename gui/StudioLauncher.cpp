@@ -10,6 +10,7 @@
 #include "gui/TokenizationPanel.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QImage>
 #include <QSaveFile>
 #include <QSurfaceFormat>
@@ -134,6 +135,7 @@ int runStudio(int& argc, char** argv, const StudioOptions& options) {
     QApplication::setApplicationName("s4studio");
     QApplication::setApplicationDisplayName("S4Studio");
     QApplication::setApplicationVersion(S4_VERSION);
+    QApplication::setWindowIcon(QIcon(":/s4studio/icons/s4studio.png"));
 
     const bool scripted = options.exitAfterScreenshot;
     MainWindow::Options windowOptions;

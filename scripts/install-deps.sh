@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libboost-graph-dev zlib1g-dev
   libgtest-dev libbenchmark-dev
   xvfb xauth
+  file
 )
 
 missing=()
@@ -26,9 +27,18 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
+# As root directly; otherwise through sudo, which must work without asking (this script is run by CI
+# and by scripts, where nobody would type a password). sudo resets the environment, so the
+# non-interactive frontend is passed through env.
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run this script as root (or with sudo that needs no password) to install them" >&2
+    exit 1
+  fi
+  SUDO=(sudo)
+fi
 echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
