@@ -245,6 +245,14 @@ private slots:
         QCOMPARE(cleanClipText("it\u2019s \u201Cok\u201D"), std::u32string(U"it's \"ok\""));
         QCOMPARE(cleanClipText("\uFF21\uFF22\uFF23\u3000x"), std::u32string(U"abc x"));
         QCOMPARE(cleanClipText("\uFB01sh"), std::u32string(U"fish"));
+        // The other width forms, one character at a time as ftfy maps them (NFKC of each character):
+        // half-width katakana become full-width, a half-width voiced mark stays a combining mark, the
+        // full-width yen and macron become ¥ and space + U+0304, half-width Hangul becomes conjoining jamo.
+        QCOMPARE(cleanClipText("\uFF76\uFF92\uFF97"), std::u32string(U"\u30AB\u30E1\u30E9"));  // ｶﾒﾗ → カメラ
+        QCOMPARE(cleanClipText("\uFF76\uFF9E"), std::u32string(U"\u30AB\u3099"));              // ｶﾞ
+        QCOMPARE(cleanClipText("\uFFE5\uFFE3"), std::u32string(U"\u00A5 \u0304"));
+        QCOMPARE(cleanClipText("\uFFA1\uFFEE"), std::u32string(U"\u1100\u25CB"));
+        QCOMPARE(cleanClipText("\u01F1\u01F2\u01F3"), std::u32string(U"dzdzdz"));  // ligatures, then lower()
         QCOMPARE(cleanClipText("a\x01"
                                "b\x7F"),
                  std::u32string(U"ab"));

@@ -10,8 +10,9 @@ namespace s4 {
 
 /// basic_clean + whitespace_clean + lower(), as OpenAI's encode() does:
 ///  1. a small part of ftfy.fix_text (ftfy itself is not reproduced): C1 controls read as
-///     Windows-1252, Latin ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ Ĳ ĳ Ǆ..ǌ) expanded, full-width ASCII and U+3000
-///     made half-width, curly quotes straightened (U+2018..201B, U+02BC → ', U+201C..201F → "),
+///     Windows-1252, Latin ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ Ĳ ĳ Ǆ..ǌ Ǳ..ǳ) expanded, full-width ASCII and U+3000
+///     made half-width and the other half-/full-width forms (U+FF5F..U+FFEF: half-width katakana and
+///     Hangul, full-width signs) replaced by their NFKC forms, one character at a time, curly quotes straightened (U+2018..201B, U+02BC → ', U+201C..201F → "),
 ///     control characters removed. Not done: ftfy's mojibake repair, its own HTML pass, NFC
 ///     normalisation — give NFC text (Qt's QString input normally is);
 ///  2. html.unescape twice, strip;
