@@ -65,15 +65,10 @@ void printJson(const nlohmann::json& value) {
 }
 
 void addInputOptions(CLI::App& cli, InputOptions& options, bool withSeedAlias) {
-    // The names parseFormatName accepts, checked by CLI11 so that a typo is a usage error (exit 2).
-    std::vector<std::string> formats;
-    for (auto f : {SceneFormat::Auto, SceneFormat::Ply, SceneFormat::Pcd, SceneFormat::Text,
-                   SceneFormat::ShapeNetPartPts, SceneFormat::S3disRoom, SceneFormat::Off, SceneFormat::KittiBin,
-                   SceneFormat::MmdetBin, SceneFormat::Npy, SceneFormat::Las})
-        formats.push_back(formatName(f));
+    // Checked by CLI11 so that a typo is a usage error (exit 2).
     cli.add_option("--format", options.format, "Force a reader: ply pcd text shapenetpart-pts s3dis off kitti mmdet-bin npy las")
         ->default_val("auto")
-        ->check(CLI::IsMember(formats));
+        ->check(CLI::IsMember(formatNames()));
     cli.add_option("--columns", options.read.columns, "Text files: column spec, e.g. \"x,y,z,r,g,b,label\"");
     cli.add_option("--mesh-samples", options.read.meshSamples, "Meshes: points sampled on the surface")
         ->default_val(options.read.meshSamples);

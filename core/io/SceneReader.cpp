@@ -43,10 +43,21 @@ const char* formatName(SceneFormat format) {
     return "?";
 }
 
+namespace {
+constexpr SceneFormat kAllFormats[] = {SceneFormat::Auto,     SceneFormat::Ply,      SceneFormat::Pcd,
+                                       SceneFormat::Text,     SceneFormat::ShapeNetPartPts,
+                                       SceneFormat::S3disRoom, SceneFormat::Off,     SceneFormat::KittiBin,
+                                       SceneFormat::MmdetBin, SceneFormat::Npy,      SceneFormat::Las};
+}  // namespace
+
+std::vector<std::string> formatNames() {
+    std::vector<std::string> names;
+    for (SceneFormat f : kAllFormats) names.emplace_back(formatName(f));
+    return names;
+}
+
 SceneFormat parseFormatName(const std::string& name) {
-    for (auto f : {SceneFormat::Auto, SceneFormat::Ply, SceneFormat::Pcd, SceneFormat::Text,
-                   SceneFormat::ShapeNetPartPts, SceneFormat::S3disRoom, SceneFormat::Off,
-                   SceneFormat::KittiBin, SceneFormat::MmdetBin, SceneFormat::Npy, SceneFormat::Las})
+    for (SceneFormat f : kAllFormats)
         if (name == formatName(f)) return f;
     throw InvalidArgument("unknown format '" + name +
                           "' (use auto, ply, pcd, text, shapenetpart-pts, s3dis, off, kitti, mmdet-bin, npy or las)");

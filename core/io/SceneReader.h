@@ -49,6 +49,8 @@ SceneFormat detectFormat(const std::filesystem::path& path);
 
 /// "ply", "pcd", ... as used on the command line.
 const char* formatName(SceneFormat format);
+/// Every name formatName gives, "auto" first.
+std::vector<std::string> formatNames();
 /// Inverse of formatName; throws InvalidArgument for an unknown name.
 SceneFormat parseFormatName(const std::string& name);
 

@@ -32,11 +32,6 @@ struct Seed {
     std::string bytes;
 };
 
-std::string readBytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // A small labelled, coloured mesh written by our own PLY writer (binary little-endian).
 std::string writerPly(const test::ScratchFolder& dir) {
     Scene s;
@@ -50,7 +45,7 @@ std::string writerPly(const test::ScratchFolder& dir) {
     for (int i = 0; i + 8 < 40; ++i) s.faces.emplace_back(i, i + 1, i + 7);
     const fs::path p = dir.file("writer.ply");
     writePly(s, p);
-    return readBytes(p);
+    return test::readFile(p);
 }
 
 std::vector<Seed> seeds(const test::ScratchFolder& dir) {
@@ -109,7 +104,7 @@ std::vector<Seed> seeds(const test::ScratchFolder& dir) {
                                 "potree_lion/stanford_bunny_reduced.ply"}) {
             const fs::path p = test::sharedData(rel);
             if (fs::exists(p) && fs::file_size(p) < (512u << 10))
-                out.push_back({std::string("shared:") + rel, "shared" + p.extension().string(), readBytes(p)});
+                out.push_back({std::string("shared:") + rel, "shared" + p.extension().string(), test::readFile(p)});
         }
     }
     return out;

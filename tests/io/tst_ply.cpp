@@ -45,11 +45,6 @@ bool hasNoteContaining(const Scene& scene, const std::string& text) {
     return false;
 }
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 class TestPly : public QObject {
@@ -443,7 +438,7 @@ private slots:
     void scanNetSharedFileMatchesIndependentParse() {
         const fs::path p = test::sharedData("scannet/scene0000_00_vert_nyu40.ply");
         if (!fs::exists(p)) QSKIP("shared data scannet/scene0000_00_vert_nyu40.ply is not available");
-        const std::string bytes = readAll(p);
+        const std::string bytes = test::readFile(p);
         const std::string layout =
             "element vertex 81369\nproperty float x\nproperty float y\nproperty float z\n"
             "property uchar red\nproperty uchar green\nproperty uchar blue\n"

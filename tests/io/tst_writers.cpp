@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // 5 points with a large offset, every standard attribute, a float field, a 4-component float field, a
 // uint32 field and two triangles.
 Scene everyAttributeKind() {
@@ -108,7 +103,7 @@ private slots:
         test::ScratchFolder dir;
         const fs::path p = dir.file("h.ply");
         writePly(everyAttributeKind(), p, {true, {"made by a test"}});
-        const std::string bytes = readAll(p);
+        const std::string bytes = test::readFile(p);
         const std::string header = bytes.substr(0, bytes.find("end_header"));
         for (const char* line : {"format binary_little_endian 1.0\n", "comment made by a test\n",
                                  "comment offset 651234 5412345 -12.5\n", "property uchar red\n",
@@ -135,7 +130,7 @@ private slots:
         const fs::path p = dir.file("labels.txt");
         const std::vector<std::int32_t> labels = {0, 5, -1, 2147483647, 40};
         writeLabels(p, sceneWithLabels(labels), LabelFormat::Text);
-        QCOMPARE(readAll(p), std::string("0\n5\n-1\n2147483647\n40\n"));
+        QCOMPARE(test::readFile(p), std::string("0\n5\n-1\n2147483647\n40\n"));
         QVERIFY(readTextLabels(p) == labels);
     }
 
@@ -143,7 +138,7 @@ private slots:
         test::ScratchFolder dir;
         const fs::path p = dir.file("000000.label");
         writeLabels(p, sceneWithLabels({10, 40, 0, 65535}, {3, 0, 65535, 1}), LabelFormat::SemanticKitti);
-        const std::string bytes = readAll(p);
+        const std::string bytes = test::readFile(p);
         QCOMPARE(bytes.size(), std::size_t(16));
         // instance << 16 | semantic, little-endian: (3 << 16) | 10 = 0x0003000A.
         QCOMPARE(std::string(bytes.data(), 4), std::string("\x0A\x00\x03\x00", 4));
@@ -153,7 +148,7 @@ private slots:
 
         // Without an instance attribute the high half is 0.
         writeLabels(p, sceneWithLabels({7}), LabelFormat::SemanticKitti);
-        QCOMPARE(readAll(p), std::string("\x07\x00\x00\x00", 4));
+        QCOMPARE(test::readFile(p), std::string("\x07\x00\x00\x00", 4));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
                                  writeLabels(p, sceneWithLabels({-1}), LabelFormat::SemanticKitti));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
@@ -178,12 +173,12 @@ private slots:
         QVERIFY(readTextLabels(p) == expected);
 
         // Invalid ids are refused and the previous file stays as it was.
-        const std::string before = readAll(p);
+        const std::string before = test::readFile(p);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
                                  writeLabels(p, sceneWithLabels({3, 41}), LabelFormat::ScanNetIds));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,
                                  writeLabels(p, sceneWithLabels({20}), LabelFormat::ScanNetIds, mapped));
-        QCOMPARE(readAll(p), before);
+        QCOMPARE(test::readFile(p), before);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, writeLabels(p, Scene(), LabelFormat::ScanNetIds));
     }
 

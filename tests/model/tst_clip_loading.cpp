@@ -60,11 +60,6 @@ std::string messageOf(F&& f) {
     return "";
 }
 
-std::string readAll(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Rewrites a safetensors file through `edit` (which may drop, reshape or alter tensors).
 template <class Edit>
 void rewriteSafeTensors(const fs::path& file, Edit edit) {
@@ -373,7 +368,7 @@ private slots:
 
     void configThatDisagreesWithWeightsIsReported() {
         const fs::path folder = copyOfHf("wrong-config");
-        auto json = nlohmann::json::parse(readAll(folder / "config.json"));
+        auto json = nlohmann::json::parse(test::readFile(folder / "config.json"));
         json["vision_config"]["num_hidden_layers"] = 3;
         json["text_config"]["intermediate_size"] = 256;
         test::writeFile(folder / "config.json", json.dump());
@@ -423,7 +418,7 @@ private slots:
                 std::string::npos);
 
         const fs::path truncated = copyOfHf("truncated");
-        const std::string weights = readAll(truncated / "model.safetensors");
+        const std::string weights = test::readFile(truncated / "model.safetensors");
         test::writeFile(truncated / "model.safetensors", weights.substr(0, weights.size() / 2));
         QVERIFY(!messageOf<IoError>([&] { ClipEngine::load(truncated); }).empty());
 
@@ -436,7 +431,7 @@ private slots:
             g.find("garbage.pt") != std::string::npos && g.find("not a TorchScript") != std::string::npos,
             g.c_str());
 
-        const std::string archive = readAll(pt_);
+        const std::string archive = test::readFile(pt_);
         test::writeFile(root / "cut.pt", archive.substr(0, archive.size() * 2 / 3));
         QVERIFY(!messageOf<IoError>([&] { ClipEngine::load(root / "cut.pt"); }).empty());
 

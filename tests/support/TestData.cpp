@@ -6,6 +6,7 @@
 #include <QProcess>
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace s4::test {
@@ -54,6 +55,11 @@ void writeFile(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write test file " + path.string());
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::filesystem::path ScratchFolder::file(const std::string& name) const {

@@ -54,6 +54,9 @@ private:
     QTemporaryDir dir_;
 };
 
+/// The bytes of a file ("" if it cannot be read).
+std::string readFile(const std::filesystem::path& path);
+
 /// Writes bytes to a file (creating folders), replacing it.
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
 
