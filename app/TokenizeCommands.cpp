@@ -35,6 +35,14 @@ void addSuperpointOptions(CLI::App& cli, SuperpointParams& p) {
     cli.add_option("--min-superpoint-size", p.minSuperpointSize, "Smaller components are merged into a neighbour")
         ->default_val(p.minSuperpointSize)
         ->check(wholeIn(1, 1'000'000));
+    cli.add_option("--merge-penalty", p.planarMerge.penalty,
+                   "Piecewise-planar merge λ: larger gives fewer, larger superpoints (0 = no merge)")
+        ->default_val(p.planarMerge.penalty)
+        ->check(finiteIn(0.0, 1e6));
+    cli.add_option("--merge-feature-weight", p.planarMerge.featureWeight,
+                   "Weight μ of the features against the plane fit in that merge")
+        ->default_val(p.planarMerge.featureWeight)
+        ->check(finiteIn(0.0, 1e6));
     cli.add_option("--normal-weight", p.normalWeight, "Weight of the normals in the partition feature")
         ->default_val(p.normalWeight)
         ->check(finiteIn(0.0, 1e6));
@@ -53,11 +61,13 @@ json superpointJson(const SuperpointPartition& sp, std::size_t points) {
             {"mean_size", sp.count ? double(points) / double(sp.count) : 0.0},
             {"from_dataset", sp.fromDataset},
             {"cut_pursuit_components", sp.cutPursuitComponents},
+            {"minimum_size_components", sp.minimumSizeComponents},
             {"timings_ms",
              {{"features", 1000 * sp.timings.features},
               {"graph", 1000 * sp.timings.graph},
               {"cut_pursuit", 1000 * sp.timings.cutPursuit},
-              {"merge", 1000 * sp.timings.merge}}}};
+              {"merge", 1000 * sp.timings.merge},
+              {"planar_merge", 1000 * sp.timings.planarMerge}}}};
 }
 
 int superpointsCommand(const std::vector<std::string>& args) {
@@ -189,7 +199,8 @@ int tokenizeCommand(const std::vector<std::string>& args) {
                            {"patch_size", params.grouping.groupSize},
                            {"alpha", params.grouping.alpha},
                            {"seed", seed},
-                           {"rho", params.superpoints.regularization}};
+                           {"rho", params.superpoints.regularization},
+                           {"merge_penalty", params.superpoints.planarMerge.penalty}};
         j["counts"] = {{"superpoints", r.superpoints->count},
                        {"anchors", r.anchors->indices.size()},
                        {"patches", r.patches->count},

@@ -1,6 +1,7 @@
 // The whole superpoint stage (normals + eigen features → kNN graph → ℓ0 cut pursuit → minimum-size
-// merge) on the ScanNet scene (81,369 points), with the default SuperpointParams (and, as a reference, with
-// the cut pursuit's flow graphs unbounded, block size 0). Counters give the
+// merge → piecewise-planar merge) on the ScanNet scene (81,369 points), with the default SuperpointParams
+// and, as references, with the cut pursuit's flow graphs unbounded (block size 0) and with the stage as it
+// was before the planar merge (ρ = 0.05, minimum size 8, no planar merge). Counters give the
 // seconds of each sub-stage (averaged over iterations), the superpoint count and the oracle mIoU, so
 // a speed change can be read against its quality change.
 
@@ -50,15 +51,18 @@ void runStage(benchmark::State& state, s4::SuperpointParams params) {
         sum.graph += last.timings.graph;
         sum.cutPursuit += last.timings.cutPursuit;
         sum.merge += last.timings.merge;
+        sum.planarMerge += last.timings.planarMerge;
     }
     const auto avg = benchmark::Counter::kAvgIterations;
     state.counters["features_s"] = benchmark::Counter(sum.features, avg);
     state.counters["graph_s"] = benchmark::Counter(sum.graph, avg);
     state.counters["cutpursuit_s"] = benchmark::Counter(sum.cutPursuit, avg);
     state.counters["merge_s"] = benchmark::Counter(sum.merge, avg);
+    state.counters["planar_merge_s"] = benchmark::Counter(sum.planarMerge, avg);
     state.counters["points"] = double(scene->pointCount());
     state.counters["superpoints"] = double(last.count);
     state.counters["cp_components"] = double(last.cutPursuitComponents);
+    state.counters["min_size_components"] = double(last.minimumSizeComponents);
     if (const s4::AttributeArray* label = scene->find(s4::attr::kLabel)) {
         const std::vector<std::int32_t> truth(label->data<std::int32_t>(),
                                               label->data<std::int32_t>() + scene->pointCount());
@@ -82,8 +86,19 @@ void BM_SuperpointStageScanNetWholeGraphFlow(benchmark::State& state) {
     runStage(state, params);
 }
 
+/// The stage before the piecewise-planar merge (round 6 of bench/README.md): the minimum size alone sets
+/// the mean size.
+void BM_SuperpointStageScanNetMinimumSizeOnly(benchmark::State& state) {
+    s4::SuperpointParams params;
+    params.regularization = 0.05;
+    params.minSuperpointSize = 8;
+    params.planarMerge.penalty = 0.0;
+    runStage(state, params);
+}
+
 BENCHMARK(BM_SuperpointStageScanNet)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 BENCHMARK(BM_SuperpointStageScanNetWholeGraphFlow)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_SuperpointStageScanNetMinimumSizeOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 
 }  // namespace
 

@@ -182,6 +182,17 @@ void TokenizationPanel::buildControls() {
     rho_->setToolTip(tr("Cut pursuit regularisation ρ: larger gives fewer, larger superpoints"));
     form->addRow(tr("ρ (superpoints)"), rho_);
 
+    mergePenalty_ = new QDoubleSpinBox(paramsBox);
+    mergePenalty_->setObjectName("mergePenaltySpin");
+    mergePenalty_->setDecimals(3);
+    mergePenalty_->setRange(0.0, 1000.0);
+    mergePenalty_->setSingleStep(0.05);
+    mergePenalty_->setValue(defaults.superpoints.planarMerge.penalty);
+    mergePenalty_->setToolTip(
+        tr("Piecewise-planar merge λ: coplanar pieces of similar colour are joined while a join costs less "
+           "than λ; larger gives fewer, larger superpoints, 0 keeps the cut pursuit's pieces"));
+    form->addRow(tr("λ (superpoint merge)"), mergePenalty_);
+
     seed_ = new QSpinBox(paramsBox);
     seed_->setObjectName("seedSpin");
     seed_->setRange(0, std::numeric_limits<int>::max());
@@ -193,7 +204,7 @@ void TokenizationPanel::buildControls() {
     connect(rpn_, &QCheckBox::toggled, this, &TokenizationPanel::scheduleRecompute);
     for (QSpinBox* spin : {numTokens_, patchSize_, seed_})
         connect(spin, &QSpinBox::valueChanged, this, &TokenizationPanel::scheduleRecompute);
-    for (QDoubleSpinBox* spin : {alpha_, rho_})
+    for (QDoubleSpinBox* spin : {alpha_, rho_, mergePenalty_})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &TokenizationPanel::scheduleRecompute);
 
     auto* layersBox = new QGroupBox(tr("Layers"), this);
@@ -286,6 +297,7 @@ TokenizationParams TokenizationPanel::params() const {
     p.grouping.groupSize = patchSize_->value();
     p.grouping.alpha = alpha_->value();
     p.superpoints.regularization = rho_->value();
+    p.superpoints.planarMerge.penalty = mergePenalty_->value();
     // One seed for every random choice, as `--batch tokenize --seed` does.
     const auto seed = static_cast<std::uint64_t>(seed_->value());
     p.sampling.seed = seed;

@@ -114,6 +114,7 @@ private:
     QSpinBox* patchSize_ = nullptr;
     QDoubleSpinBox* alpha_ = nullptr;
     QDoubleSpinBox* rho_ = nullptr;
+    QDoubleSpinBox* mergePenalty_ = nullptr;
     QSpinBox* seed_ = nullptr;
     QButtonGroup* coloringGroup_ = nullptr;
     QCheckBox* showAnchors_ = nullptr;

@@ -78,18 +78,34 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
     };
     std::vector<std::size_t> size(count, 0);
     for (auto c : component) ++size[std::size_t(c)];
-    // Feature sums per component (kept for roots as merges happen), for the energy rule.
+    // Feature means per component (kept for roots as merges happen), for the energy rule. Stored as
+    // float: with a small ρ there are ~40,000 components on ScanNet, and these means sit beside the
+    // shared-weight lists at the superpoint stage's memory peak. The first means are summed in double a
+    // component at a time (its members listed in point order, the order the sums always had).
     const std::size_t dim = byEnergy ? energy->dim : 0;
-    std::vector<double> sum(count * dim, 0.0);
-    for (std::size_t i = 0; i < component.size() && byEnergy; ++i)
-        for (std::size_t k = 0; k < dim; ++k)
-            sum[std::size_t(component[i]) * dim + k] += energy->features[i * dim + k];
+    std::vector<float> mean(count * dim);
+    if (byEnergy) {
+        std::vector<std::uint32_t> start(count + 1, 0), members(component.size());
+        for (auto c : component) ++start[std::size_t(c) + 1];
+        for (std::size_t c = 0; c < count; ++c) start[c + 1] += start[c];
+        {
+            std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+            for (std::size_t i = 0; i < component.size(); ++i) members[fill[std::size_t(component[i])]++] = std::uint32_t(i);
+        }
+        std::vector<double> sum(dim);
+        for (std::size_t c = 0; c < count; ++c) {
+            std::fill(sum.begin(), sum.end(), 0.0);
+            for (std::uint32_t m = start[c]; m < start[c + 1]; ++m)
+                for (std::size_t k = 0; k < dim; ++k) sum[k] += energy->features[std::size_t(members[m]) * dim + k];
+            for (std::size_t k = 0; k < dim; ++k) mean[c * dim + k] = float(sum[k] / double(size[c]));
+        }
+    }
     auto mergeCost = [&](std::int32_t a, std::int32_t b, double w) {
         if (!byEnergy) return -w;  // most shared weight = lowest cost
         const double na = double(size[std::size_t(a)]), nb = double(size[std::size_t(b)]);
         double dist = 0.0;
         for (std::size_t k = 0; k < dim; ++k) {
-            const double t = sum[std::size_t(a) * dim + k] / na - sum[std::size_t(b) * dim + k] / nb;
+            const double t = double(mean[std::size_t(a) * dim + k]) - double(mean[std::size_t(b) * dim + k]);
             dist += t * t;
         }
         return na * nb / (na + nb) * dist - energy->regularization * w;
@@ -127,9 +143,12 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
                 }
             }
             parent[std::size_t(c)] = best;
+            const double nBest = double(size[std::size_t(best)]), nC = double(size[std::size_t(c)]);
+            for (std::size_t k = 0; k < dim; ++k) {
+                float& m = mean[std::size_t(best) * dim + k];
+                m = float((nBest * m + nC * mean[std::size_t(c) * dim + k]) / (nBest + nC));
+            }
             size[std::size_t(best)] += size[std::size_t(c)];
-            for (std::size_t k = 0; k < dim; ++k)
-                sum[std::size_t(best) * dim + k] += sum[std::size_t(c) * dim + k];
             changed = true;
         }
     }

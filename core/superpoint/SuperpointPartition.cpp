@@ -30,7 +30,7 @@ bool operator==(const SuperpointParams& a, const SuperpointParams& b) {
            a.geometryWeight == b.geometryWeight && a.colorWeight == b.colorWeight &&
            a.regularization == b.regularization && a.cutPursuit == b.cutPursuit &&
            a.minSuperpointSize == b.minSuperpointSize && a.smallMergeRule == b.smallMergeRule &&
-           a.threads == b.threads;
+           a.planarMerge == b.planarMerge && a.threads == b.threads;
 }
 
 std::vector<float> superpointFeatures(const std::vector<Eigen::Vector3f>& normals,
@@ -98,8 +98,9 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
 
     progress.check();
     start = std::chrono::steady_clock::now();
-    const WeightedGraph graph =
-        buildKnnGraph(std::move(nb), params.graphNeighbours, params.edgeWeighting);  // releases nb
+    double meanEdgeLength = 0.0;  // the planar merge's length scale
+    WeightedGraph graph = buildKnnGraph(std::move(nb), params.graphNeighbours, params.edgeWeighting,
+                                        &meanEdgeLength);  // releases nb
     out.timings.graph += secondsSince(start);
     releaseFreedMemory();  // the kNN table
     progress.report(0.2);
@@ -127,7 +128,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     CutPursuitParams cp = params.cutPursuit;
     cp.regularization = params.regularization;
     cp.threads = params.threads;
-    CutPursuitResult result = cutPursuit(graph, features, dim, {}, cp, progress.sub(0.4, 0.97));
+    CutPursuitResult result = cutPursuit(graph, features, dim, {}, cp, progress.sub(0.4, 0.95));
     out.timings.cutPursuit = secondsSince(start);
     out.cutPursuitComponents = result.componentCount;
     out.energyTrace = std::move(result.energyTrace);
@@ -139,14 +140,32 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     const SmallMergeEnergy energy{features, dim, params.regularization};
     out.count =
         mergeSmallComponents(graph, out.labels, params.minSuperpointSize, params.smallMergeRule, &energy);
+    out.minimumSizeComponents = out.count;
     out.timings.merge = secondsSince(start);
+    progress.report(0.98);
+
+    start = std::chrono::steady_clock::now();
+    // A graph whose edges all have length 0 (every point repeated) has nothing to fit planes to.
+    if (params.planarMerge.penalty > 0.0 && meanEdgeLength > 0.0) {
+        PlanarMergeInput input =
+            summarisePlanarMergeInput(graph, scene.positions, features, dim, meanEdgeLength, out.labels);
+        // The merge works on the per-component summary only: the graph and the features go first, so the
+        // merge's own lists never add to them (the stage's memory peak stays in the cut pursuit).
+        graph = {};
+        std::vector<float>().swap(features);
+        releaseFreedMemory();
+        out.count = mergePiecewisePlanar(std::move(input), out.labels, params.planarMerge, progress.sub(0.98, 1.0));
+    }
+    out.timings.planarMerge = secondsSince(start);
     releaseFreedMemory();  // before the next stage allocates
     progress.report(1.0);
     log->info(
-        "superpoints: {} points → {} cut-pursuit components → {} superpoints (min size {}); "
-        "{:.2f} s features, {:.2f} s graph, {:.2f} s cut pursuit, {:.2f} s merge",
-        n, out.cutPursuitComponents, out.count, params.minSuperpointSize, out.timings.features,
-        out.timings.graph, out.timings.cutPursuit, out.timings.merge);
+        "superpoints: {} points → {} cut-pursuit components → {} (min size {}) → {} superpoints (planar "
+        "merge λ {}); {:.2f} s features, {:.2f} s graph, {:.2f} s cut pursuit, {:.2f} s merge, {:.2f} s "
+        "planar merge",
+        n, out.cutPursuitComponents, out.minimumSizeComponents, params.minSuperpointSize, out.count,
+        params.planarMerge.penalty, out.timings.features, out.timings.graph, out.timings.cutPursuit,
+        out.timings.merge, out.timings.planarMerge);
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include "gui/TokenizationPanel.h"
 #include "tests/support/TestData.h"
 
+#include <QDoubleSpinBox>
 #include <QImage>
 #include <QLocale>
 #include <QSignalSpy>
@@ -116,6 +117,24 @@ private slots:
         QCOMPARE(panel->purityText(), QString("%1 %").arg(QLocale().toString(100.0, 'f', 1)));
         // The N change reran sampling and grouping only.
         QVERIFY(!panel->outcome()->result.superpointsRecomputed);
+    }
+
+    // λ of the superpoint merge is a parameter of the stage: changing it recomputes the superpoints, and
+    // λ = 0 (no planar merge) leaves at least as many pieces as the default.
+    void mergePenaltyRecomputesTheSuperpoints() {
+        TokenizationPanel* panel = window_->tokenizationPanel();
+        openTwoPlanes();
+        const std::size_t merged = panel->outcome()->result.superpoints->count;
+        QSignalSpy shown(panel, &TokenizationPanel::resultShown);
+        auto* spin = panel->findChild<QDoubleSpinBox*>("mergePenaltySpin");
+        QVERIFY(spin);
+        QCOMPARE(spin->value(), SuperpointParams{}.planarMerge.penalty);
+        spin->setValue(0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, kGenerousMs);
+        QCOMPARE(panel->params().superpoints.planarMerge.penalty, 0.0);
+        QVERIFY(panel->outcome()->result.superpointsRecomputed);
+        const std::size_t pieces = panel->outcome()->result.superpoints->count;
+        QVERIFY2(pieces > merged, qPrintable(QString("%1 pieces without the merge, %2 with").arg(pieces).arg(merged)));
     }
 
     void anchorLayerDrawsRedGlyphsOnlyWhenOn() {

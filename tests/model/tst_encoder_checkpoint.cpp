@@ -71,6 +71,8 @@ TokenizerCheckpointConfig unusualConfig() {
     sp.cutPursuit.blockSize = 100;
     sp.minSuperpointSize = 6;
     sp.smallMergeRule = SmallMergeRule::SharedWeight;
+    sp.planarMerge.penalty = 0.875;
+    sp.planarMerge.featureWeight = 0.3125;
     c.propagation.epsilon = 0.5f;
     c.propagation.fallbackNeighbours = 4;
     c.training = {{"epochs", 300}, {"data", {"shapenet", "scannet"}}, {"loss", 0.25}};
@@ -179,7 +181,7 @@ private slots:
     void jsonUsesTheDocumentedKeys() {
         const Json j = Json::parse(tokenizerConfigJson(unusualConfig()));
         QCOMPARE(j["format"].get<std::string>(), std::string("s4token-tokenizer"));
-        QCOMPARE(j["version"].get<int>(), 1);
+        QCOMPARE(j["version"].get<int>(), 2);
         QCOMPARE(j["clip"]["vision_width"].get<int>(), 24);
         QCOMPARE(j["clip"]["embed_dim"].get<int>(), 16);
         QCOMPARE(j["pointnet"]["input_dim"].get<int>(), 6);
@@ -196,12 +198,14 @@ private slots:
         QCOMPARE(j["tokenizer"]["superpoints"]["edge_weighting"].get<std::string>(), std::string("gaussian"));
         QCOMPARE(j["tokenizer"]["superpoints"]["cut_pursuit"]["max_iterations"].get<int>(), 13);
         QCOMPARE(j["tokenizer"]["superpoints"]["cut_pursuit"]["block_size"].get<int>(), 100);
+        QCOMPARE(j["tokenizer"]["superpoints"]["planar_merge"]["penalty"].get<double>(), 0.875);
+        QCOMPARE(j["tokenizer"]["superpoints"]["planar_merge"]["feature_weight"].get<double>(), 0.3125);
         QCOMPARE(j["propagation"]["fallback_neighbours"].get<int>(), 4);
         QCOMPARE(j["training"]["epochs"].get<int>(), 300);
     }
 
     void documentedExampleReads() {
-        // The example in docs/CHECKPOINT_FORMAT.md is a valid version-1 tokenizer.json.
+        // The example in docs/CHECKPOINT_FORMAT.md is a valid tokenizer.json of the current version.
         const std::string doc = readText(test::sourceDir() / "docs" / "CHECKPOINT_FORMAT.md");
         const std::size_t begin = doc.find("```json\n");
         QVERIFY(begin != std::string::npos);
@@ -212,21 +216,56 @@ private slots:
         QCOMPARE(c.pointnet.output, 768);
         QCOMPARE(c.positionEmbedding.bands, 128);
         QCOMPARE(c.tokenization.sampling.count, std::size_t(1024));
+        QCOMPARE(c.version, kTokenizerCheckpointVersion);
+        QVERIFY(c.tokenization.superpoints.planarMerge == SuperpointParams{}.planarMerge);
         QCOMPARE(tokenizerTensorSpecs(c.pointnet).size(), std::size_t(12));
+    }
+
+    void versionOneIsReadWithoutThePlanarMerge() {
+        // A version-1 file as the first release wrote it: no superpoints.planar_merge. It reads with the
+        // planar merge off (how its partition was made) and everything else as written.
+        TokenizerCheckpoint cp = unusualCheckpoint();
+        cp.config.version = 1;
+        cp.config.tokenization.superpoints.planarMerge.penalty = 0.0;
+        writeTokenizerCheckpoint(dir("v1"), cp);
+        const auto json = dir("v1") / "tokenizer.json";
+        Json j = Json::parse(readText(json));
+        QCOMPARE(j["version"].get<int>(), 1);
+        QVERIFY(!j["tokenizer"]["superpoints"].contains("planar_merge"));
+        TokenizerCheckpoint read = readTokenizerCheckpoint(dir("v1"));
+        QCOMPARE(read.config.version, 1);
+        QCOMPARE(read.config.tokenization.superpoints.planarMerge.penalty, 0.0);
+        QCOMPARE(read.config.tokenization.superpoints.regularization, 0.0625);
+        QCOMPARE(read.config.tokenization.superpoints.minSuperpointSize, std::size_t(6));
+        // The key does not exist in version 1, and is required from version 2 on.
+        j["tokenizer"]["superpoints"]["planar_merge"] = {{"penalty", 0.3}, {"feature_weight", 0.05}};
+        test::writeFile(json, j.dump());
+        std::string message = readError(dir("v1"));
+        QVERIFY2(message.find("tokenizer.superpoints.planar_merge") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("version-1") != std::string::npos, message.c_str());
+        j["tokenizer"]["superpoints"].erase("planar_merge");
+        j["version"] = 2;
+        test::writeFile(json, j.dump());
+        message = readError(dir("v1"));
+        QVERIFY2(message.find("planar_merge") != std::string::npos, message.c_str());
+        j["tokenizer"]["superpoints"]["planar_merge"] = {{"penalty", -1.0}, {"feature_weight", 0.05}};
+        test::writeFile(json, j.dump());
+        message = readError(dir("v1"));
+        QVERIFY2(message.find("tokenizer.superpoints.planar_merge.penalty") != std::string::npos, message.c_str());
     }
 
     void newerVersionAndForeignFormatAreNamed() {
         writeTokenizerCheckpoint(dir("ver"), unusualCheckpoint());
         const auto json = dir("ver") / "tokenizer.json";
         Json j = Json::parse(readText(json));
-        j["version"] = 2;
+        j["version"] = kTokenizerCheckpointVersion + 1;
         j["tokenizer"]["something_new"] = 1;  // a newer writer's key: the version message must win
         test::writeFile(json, j.dump());
         std::string message = readError(dir("ver"));
         QVERIFY2(message.find("newer S4Studio") != std::string::npos, message.c_str());
         QVERIFY2(message.find(json.string()) != std::string::npos, message.c_str());
 
-        j["version"] = 1;
+        j["version"] = kTokenizerCheckpointVersion;
         j["tokenizer"].erase("something_new");
         j["format"] = "clip-weights";
         test::writeFile(json, j.dump());
@@ -399,7 +438,10 @@ private slots:
             QVERIFY2(std::string(e.what()).find("tokenizer.gamma") != std::string::npos, e.what());
         }
         cp = unusualCheckpoint();
-        cp.config.version = 2;
+        cp.config.version = kTokenizerCheckpointVersion + 1;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, writeTokenizerCheckpoint(folder, cp));
+        cp = unusualCheckpoint();  // version 1 had no planar merge: it cannot be written there
+        cp.config.version = 1;
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, writeTokenizerCheckpoint(folder, cp));
         QVERIFY(!std::filesystem::exists(folder / "tokenizer.json"));
         QVERIFY(!std::filesystem::exists(folder / "tokenizer.safetensors"));

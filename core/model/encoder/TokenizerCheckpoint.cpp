@@ -60,8 +60,12 @@ const char* nameOf(const Named<E> (&table)[N], E value) {
 // One JSON object of tokenizer.json, read key by key; every error names the file and the dotted key.
 class Section {
 public:
-    Section(const Json& object, std::string path, const std::string& file)
-        : object_(object), path_(std::move(path)), file_(file) {}
+    Section(const Json& object, std::string path, const std::string& file, int version = kTokenizerCheckpointVersion)
+        : object_(object), path_(std::move(path)), file_(file), version_(version) {}
+
+    /// The file's version, once read: it decides which keys exist.
+    void setVersion(int version) { version_ = version; }
+    int version() const { return version_; }
 
     [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
         throw IoError(file_, "key \"" + dotted(key) + "\"", problem);
@@ -144,13 +148,14 @@ public:
     Section object(const char* key) {
         const Json& v = require(key);
         if (!v.is_object()) fail(key, std::string("must be an object, found ") + v.type_name());
-        return Section(v, dotted(key), file_);
+        return Section(v, dotted(key), file_, version_);
     }
 
     /// Unknown keys are errors: in a versioned format they are typos or a newer writer's additions.
     void finish() const {
         for (const auto& [key, value] : object_.items())
-            if (!used_.count(key)) fail(key, "is not a key of a version-1 tokenizer checkpoint");
+            if (!used_.count(key))
+                fail(key, "is not a key of a version-" + std::to_string(version_) + " tokenizer checkpoint");
     }
 
 private:
@@ -168,6 +173,7 @@ private:
     std::string path_;
     const std::string& file_;
     std::set<std::string> used_;
+    int version_;
 };
 
 void parseSuperpoints(Section s, SuperpointParams& p) {
@@ -187,6 +193,14 @@ void parseSuperpoints(Section s, SuperpointParams& p) {
     p.regularization = s.number("regularization", 0.0, 1e12);
     p.minSuperpointSize = std::size_t(s.integer("min_superpoint_size", 0, 1ll << 40));
     p.smallMergeRule = s.choice("small_merge_rule", kMergeRules);
+    if (s.version() >= 2) {
+        Section pm = s.object("planar_merge");
+        p.planarMerge.penalty = pm.number("penalty", 0.0, 1e6);
+        p.planarMerge.featureWeight = pm.number("feature_weight", 0.0, 1e6);
+        pm.finish();
+    } else {
+        p.planarMerge.penalty = 0.0;  // version 1 had no planar merge
+    }
     Section cp = s.object("cut_pursuit");
     p.cutPursuit.maxIterations = int(cp.integer("max_iterations", 1, 10000));
     p.cutPursuit.tolerance = cp.number("tolerance", 0.0, 1.0);
@@ -259,6 +273,13 @@ OrderedJson configToJson(const TokenizerCheckpointConfig& c) {
                                  {"flow_steps", sp.cutPursuit.flowSteps},
                                  {"merge", sp.cutPursuit.merge},
                                  {"block_size", sp.cutPursuit.blockSize}}}};
+    if (c.version >= 2)
+        superpoints["planar_merge"] = {{"penalty", sp.planarMerge.penalty},
+                                       {"feature_weight", sp.planarMerge.featureWeight}};
+    else if (sp.planarMerge.penalty > 0.0)
+        throw InvalidArgument("a version-1 tokenizer checkpoint cannot hold the planar merge (penalty " +
+                              std::to_string(sp.planarMerge.penalty) + "); write version " +
+                              std::to_string(kTokenizerCheckpointVersion));
     j["tokenizer"] = {{"kind", nameOf(kKinds, t.tokenizer)},
                       {"num_tokens", t.sampling.count},
                       {"group_size", t.grouping.groupSize},
@@ -356,6 +377,7 @@ TokenizerCheckpointConfig parseTokenizerConfig(const std::string& text, const st
 
     TokenizerCheckpointConfig c;
     c.version = version.get<int>();
+    top.setVersion(c.version);
 
     Section clip = top.object("clip");
     c.clip.embedDim = int(clip.integer("embed_dim", 1, kMaxWidth));

@@ -21,7 +21,9 @@
 namespace s4 {
 
 inline constexpr const char* kTokenizerCheckpointFormat = "s4token-tokenizer";
-inline constexpr int kTokenizerCheckpointVersion = 1;  ///< the newest version this build reads and writes
+/// The newest version this build reads and writes. 2 added superpoints.planar_merge (version-1 files are
+/// read with the planar merge off, which is how they were made).
+inline constexpr int kTokenizerCheckpointVersion = 2;
 inline constexpr const char* kTokenizerConfigFileName = "tokenizer.json";
 inline constexpr const char* kTokenizerWeightsFileName = "tokenizer.safetensors";
 /// Most tokens N a checkpoint may ask for: all N tokens pass the ViT together, and its attention holds

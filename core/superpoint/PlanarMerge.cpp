@@ -1,0 +1,275 @@
+#include "core/superpoint/PlanarMerge.h"
+
+#include "core/common/Error.h"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <queue>
+#include <string>
+
+namespace s4 {
+
+namespace {
+
+using PlaneFit = ComponentPlaneFit;
+
+double leastEigenvalue(const double s[6]) {
+    Eigen::Matrix3d m;
+    m << s[0], s[3], s[4], s[3], s[1], s[5], s[4], s[5], s[2];
+    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> solver;
+    solver.computeDirect(m, Eigen::EigenvaluesOnly);
+    return std::max(0.0, solver.eigenvalues()[0]);
+}
+
+// The union of a and b (its sse left to the caller).
+PlaneFit joined(const PlaneFit& a, const PlaneFit& b) {
+    PlaneFit u;
+    u.n = a.n + b.n;
+    const Eigen::Vector3d d = b.mean - a.mean;
+    u.mean = a.mean + d * (b.n / u.n);
+    const double w = a.n * b.n / u.n;
+    const double outer[6] = {d.x() * d.x(), d.y() * d.y(), d.z() * d.z(),
+                             d.x() * d.y(), d.x() * d.z(), d.y() * d.z()};
+    for (int k = 0; k < 6; ++k) u.scatter[k] = a.scatter[k] + b.scatter[k] + w * outer[k];
+    return u;
+}
+
+struct Candidate {
+    double cost;
+    std::int32_t a, b;  // a < b
+    std::uint32_t stampA, stampB;
+};
+
+// Orders the priority queue so that its top is the cheapest candidate, lower (a, b) first on ties.
+struct CostlierFirst {
+    bool operator()(const Candidate& x, const Candidate& y) const {
+        if (x.cost != y.cost) return x.cost > y.cost;
+        return x.a != y.a ? x.a > y.a : x.b > y.b;
+    }
+};
+
+void checkParams(const PlanarMergeParams& params) {
+    if (!std::isfinite(params.penalty) || params.penalty < 0.0 || !std::isfinite(params.featureWeight) ||
+        params.featureWeight < 0.0)
+        throw InvalidArgument("planar merge: the penalty λ and the feature weight μ must be finite and ≥ 0");
+}
+
+}  // namespace
+
+PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,
+                                           std::span<const float> features, std::size_t dim, double lengthScale,
+                                           std::vector<std::int32_t>& component) {
+    const std::size_t n = graph.vertexCount;
+    if (component.size() != n || positions.size() != n)
+        throw InvalidArgument("planar merge: one label and one position per vertex expected");
+    if (features.size() != n * dim)
+        throw InvalidArgument("planar merge: N × dim features expected (" + std::to_string(n * dim) + "), got " +
+                              std::to_string(features.size()));
+    if (!std::isfinite(lengthScale) || lengthScale <= 0.0)
+        throw InvalidArgument("planar merge: the length scale must be positive and finite");
+    if (std::any_of(component.begin(), component.end(), [](std::int32_t c) { return c < 0; }))
+        throw InvalidArgument("planar merge: component labels must be ≥ 0");
+    if (std::any_of(positions.begin(), positions.end(), [](const Eigen::Vector3f& p) { return !p.allFinite(); }))
+        throw InvalidArgument("planar merge: non-finite position");
+    const std::size_t count = relabelByFirstVertex(component);
+
+    PlanarMergeInput in;
+    in.dim = dim;
+    // Plane fits in two passes (means, then the scatter about them) and feature means.
+    const Eigen::Vector3d origin = positions.empty() ? Eigen::Vector3d(Eigen::Vector3d::Zero())
+                                                     : Eigen::Vector3d(positions[0].cast<double>());
+    auto scaled = [&](std::size_t i) { return Eigen::Vector3d((positions[i].cast<double>() - origin) / lengthScale); };
+    in.fit.assign(count, {});
+    in.featureMean.assign(count * dim, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        PlaneFit& f = in.fit[std::size_t(component[i])];
+        f.n += 1.0;
+        f.mean += scaled(i);
+        double* m = in.featureMean.data() + std::size_t(component[i]) * dim;
+        for (std::size_t k = 0; k < dim; ++k) m[k] += double(features[i * dim + k]);
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+        in.fit[c].mean /= in.fit[c].n;
+        for (std::size_t k = 0; k < dim; ++k) in.featureMean[c * dim + k] /= in.fit[c].n;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        PlaneFit& f = in.fit[std::size_t(component[i])];
+        const Eigen::Vector3d d = scaled(i) - f.mean;
+        f.scatter[0] += d.x() * d.x();
+        f.scatter[1] += d.y() * d.y();
+        f.scatter[2] += d.z() * d.z();
+        f.scatter[3] += d.x() * d.y();
+        f.scatter[4] += d.x() * d.z();
+        f.scatter[5] += d.y() * d.z();
+    }
+    for (auto& f : in.fit) f.sse = leastEigenvalue(f.scatter);
+
+    // Adjacency (CSR): every edge between two components listed under both, then each list sorted and
+    // its repeats dropped, compacted in place and copied out exactly sized.
+    in.adjacencyStart.assign(count + 1, 0);
+    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+        const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
+        if (a == b) continue;
+        ++in.adjacencyStart[std::size_t(a) + 1];
+        ++in.adjacencyStart[std::size_t(b) + 1];
+    }
+    for (std::size_t c = 0; c < count; ++c) in.adjacencyStart[c + 1] += in.adjacencyStart[c];
+    std::vector<std::int32_t> listed(in.adjacencyStart[count]);
+    {
+        std::vector<std::uint32_t> fill(in.adjacencyStart.begin(), in.adjacencyStart.end() - 1);
+        for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
+            const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
+            if (a == b) continue;
+            listed[fill[std::size_t(a)]++] = b;
+            listed[fill[std::size_t(b)]++] = a;
+        }
+    }
+    std::uint32_t out = 0;
+    for (std::size_t c = 0; c < count; ++c) {
+        const auto begin = listed.begin() + in.adjacencyStart[c], end = listed.begin() + in.adjacencyStart[c + 1];
+        std::sort(begin, end);
+        in.adjacencyStart[c] = out;
+        for (auto it = begin; it != end; ++it)
+            if (it == begin || *it != *(it - 1)) listed[out++] = *it;
+    }
+    in.adjacencyStart[count] = out;
+    in.adjacency.assign(listed.begin(), listed.begin() + out);
+    return in;
+}
+
+std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int32_t>& component,
+                                 const PlanarMergeParams& params, const Progress& progress) {
+    checkParams(params);
+    const std::size_t count = input.fit.size(), dim = input.dim;
+    if (input.featureMean.size() != count * dim || input.adjacencyStart.size() != count + 1 ||
+        input.adjacency.size() != input.adjacencyStart[count] ||
+        std::any_of(component.begin(), component.end(),
+                    [&](std::int32_t c) { return c < 0 || std::size_t(c) >= count; }))
+        throw InvalidArgument("planar merge: the summary does not match the component labels");
+    if (params.penalty == 0.0 || count <= 1) return count;
+    progress.check();
+
+    std::vector<PlaneFit> fit = std::move(input.fit);
+    std::vector<double> featureMean = std::move(input.featureMean);
+    std::vector<std::vector<std::int32_t>> adjacent(count);
+    for (std::size_t c = 0; c < count; ++c)
+        adjacent[c].assign(input.adjacency.begin() + input.adjacencyStart[c],
+                           input.adjacency.begin() + input.adjacencyStart[c + 1]);
+    std::vector<std::int32_t>().swap(input.adjacency);
+    std::vector<std::uint32_t>().swap(input.adjacencyStart);
+
+    auto cost = [&](std::int32_t a, std::int32_t b) {
+        const PlaneFit& fa = fit[std::size_t(a)];
+        const PlaneFit& fb = fit[std::size_t(b)];
+        const PlaneFit u = joined(fa, fb);
+        const double plane = std::max(0.0, leastEigenvalue(u.scatter) - fa.sse - fb.sse);
+        double feature = 0.0;
+        const double* ma = featureMean.data() + std::size_t(a) * dim;
+        const double* mb = featureMean.data() + std::size_t(b) * dim;
+        for (std::size_t k = 0; k < dim; ++k) feature += (ma[k] - mb[k]) * (ma[k] - mb[k]);
+        return plane + params.featureWeight * (fa.n * fb.n / u.n) * feature;
+    };
+
+    // Candidates carry the stamps of their two components; a join bumps the survivor's stamp and pushes
+    // its pairs again, so a candidate is current iff both components are alive with the same stamps.
+    std::vector<std::uint32_t> stamp(count, 0);
+    std::vector<bool> alive(count, true);
+    std::priority_queue<Candidate, std::vector<Candidate>, CostlierFirst> queue;
+    std::size_t livePairs = 0;
+    auto push = [&](std::int32_t a, std::int32_t b) {
+        if (a > b) std::swap(a, b);
+        queue.push({cost(a, b), a, b, stamp[std::size_t(a)], stamp[std::size_t(b)]});
+    };
+    // (Re)builds the queue from the current pairs, in a vector of exactly their number.
+    auto rebuild = [&] {
+        queue = {};
+        livePairs = 0;
+        for (std::size_t a = 0; a < count; ++a)
+            if (alive[a])
+                for (const std::int32_t b : adjacent[a]) livePairs += std::int32_t(a) < b;
+        std::vector<Candidate> current;
+        current.reserve(livePairs);
+        for (std::size_t a = 0; a < count; ++a)
+            if (alive[a])
+                for (const std::int32_t b : adjacent[a])
+                    if (std::int32_t(a) < b)
+                        current.push_back({cost(std::int32_t(a), b), std::int32_t(a), b, stamp[a], stamp[std::size_t(b)]});
+        queue = decltype(queue)(CostlierFirst{}, std::move(current));
+    };
+    rebuild();
+
+    std::vector<std::int32_t> parent(count);
+    for (std::size_t c = 0; c < count; ++c) parent[c] = std::int32_t(c);
+    std::size_t joins = 0;
+    std::vector<std::int32_t> mergedList;
+    while (!queue.empty()) {
+        const Candidate top = queue.top();
+        if (!(top.cost < params.penalty)) break;  // every current candidate costs at least λ
+        queue.pop();
+        if (!alive[std::size_t(top.a)] || !alive[std::size_t(top.b)] || stamp[std::size_t(top.a)] != top.stampA ||
+            stamp[std::size_t(top.b)] != top.stampB)
+            continue;
+        // The component with the shorter neighbour list is absorbed: fewer lists to rewrite.
+        std::int32_t keep = top.a, gone = top.b;
+        if (adjacent[std::size_t(keep)].size() < adjacent[std::size_t(gone)].size()) std::swap(keep, gone);
+        const auto k = std::size_t(keep), g = std::size_t(gone);
+        PlaneFit u = joined(fit[k], fit[g]);
+        u.sse = leastEigenvalue(u.scatter);
+        for (std::size_t d = 0; d < dim; ++d)
+            featureMean[k * dim + d] = (fit[k].n * featureMean[k * dim + d] + fit[g].n * featureMean[g * dim + d]) / u.n;
+        fit[k] = u;
+        alive[g] = false;
+        parent[g] = keep;
+        ++stamp[k];
+
+        // Neighbours: keep's list ∪ gone's list without the two; in each of gone's neighbours' lists gone
+        // becomes keep.
+        livePairs -= adjacent[k].size() + adjacent[g].size() - 1;  // the pair keep–gone is in both
+        mergedList.clear();
+        std::set_union(adjacent[k].begin(), adjacent[k].end(), adjacent[g].begin(), adjacent[g].end(),
+                       std::back_inserter(mergedList));
+        std::erase_if(mergedList, [&](std::int32_t c) { return c == keep || c == gone; });
+        for (const std::int32_t z : adjacent[g]) {
+            if (z == keep) continue;
+            auto& list = adjacent[std::size_t(z)];
+            list.erase(std::lower_bound(list.begin(), list.end(), gone));
+            const auto at = std::lower_bound(list.begin(), list.end(), keep);
+            if (at == list.end() || *at != keep) list.insert(at, keep);
+        }
+        adjacent[k].swap(mergedList);
+        std::vector<std::int32_t>().swap(adjacent[g]);
+        livePairs += adjacent[k].size();
+        for (const std::int32_t z : adjacent[k]) push(keep, z);
+
+        // Stale candidates pile up around components with many neighbours; past a bound the queue is
+        // rebuilt from the current pairs, so it stays within a few times their number.
+        if (queue.size() > 4 * livePairs + 4096) rebuild();
+        if (++joins % 1024 == 0) {
+            progress.check();
+            progress.report(double(joins) / double(count));
+        }
+    }
+
+    for (auto& c : component) {
+        while (parent[std::size_t(c)] != c) {
+            parent[std::size_t(c)] = parent[std::size_t(parent[std::size_t(c)])];  // path halving
+            c = parent[std::size_t(c)];
+        }
+    }
+    progress.report(1.0);
+    return relabelByFirstVertex(component);
+}
+
+std::size_t mergePiecewisePlanar(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,
+                                 std::span<const float> features, std::size_t dim, double lengthScale,
+                                 std::vector<std::int32_t>& component, const PlanarMergeParams& params,
+                                 const Progress& progress) {
+    checkParams(params);
+    PlanarMergeInput input = summarisePlanarMergeInput(graph, positions, features, dim, lengthScale, component);
+    return mergePiecewisePlanar(std::move(input), component, params, progress);
+}
+
+}  // namespace s4
