@@ -429,7 +429,7 @@ private:
     }
 
     // The (neighbour, summed weight) lists of every component during a merge step, sorted by neighbour.
-    // They are built a range of components at a time (about an eighth of the raw edge entries each),
+    // They are built a range of components at a time (about a sixteenth of the raw edge entries each),
     // into one exactly sized array per range: one vector per component (~25,000 on ScanNet) cost ~47
     // bytes per point with their headers and allocator overhead and scattered small blocks over the
     // heap. A list that a merge edits is first copied out into `edited_` (a few thousand at most).
@@ -505,13 +505,13 @@ private:
             }
             for (std::size_t c = 0; c < s; ++c) first[c + 1] += first[c];
             // The raw (neighbour, weight) entries are gathered and summed a range of components at a time
-            // (ranges of about 1/8 of all entries, one pass over the edges each), so that they are never
+            // (ranges of about 1/16 of all entries, one pass over the edges each), so that they are never
             // all held next to the lists they turn into.
             struct Raw {
                 std::int32_t other;
                 float weight;
             };
-            const std::size_t chunkEntries = std::max<std::size_t>(first[s] / 8, 4096);
+            const std::size_t chunkEntries = std::max<std::size_t>(first[s] / 16, 4096);
             std::vector<Raw> raw;
             for (std::size_t lo = 0; lo < s;) {
                 std::size_t hi = lo + 1;

@@ -59,8 +59,8 @@ void checkParams(const PlanarMergeParams& params) {
 
 }  // namespace
 
-PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,
-                                           std::span<const float> features, std::size_t dim, double lengthScale,
+PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<float>&& features, std::size_t dim,
+                                           const std::vector<Eigen::Vector3f>& positions, double lengthScale,
                                            std::vector<std::int32_t>& component) {
     const std::size_t n = graph.vertexCount;
     if (component.size() != n || positions.size() != n)
@@ -78,7 +78,8 @@ PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std
 
     PlanarMergeInput in;
     in.dim = dim;
-    // Plane fits in two passes (means, then the scatter about them) and feature means.
+    // Plane fits in two passes (means, then the scatter about them) and feature means; then the features
+    // are released.
     const Eigen::Vector3d origin = positions.empty() ? Eigen::Vector3d(Eigen::Vector3d::Zero())
                                                      : Eigen::Vector3d(positions[0].cast<double>());
     auto scaled = [&](std::size_t i) { return Eigen::Vector3d((positions[i].cast<double>() - origin) / lengthScale); };
@@ -91,6 +92,7 @@ PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std
         double* m = in.featureMean.data() + std::size_t(component[i]) * dim;
         for (std::size_t k = 0; k < dim; ++k) m[k] += double(features[i * dim + k]);
     }
+    std::vector<float>().swap(features);
     for (std::size_t c = 0; c < count; ++c) {
         in.fit[c].mean /= in.fit[c].n;
         for (std::size_t k = 0; k < dim; ++k) in.featureMean[c * dim + k] /= in.fit[c].n;
@@ -107,36 +109,44 @@ PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std
     }
     for (auto& f : in.fit) f.sse = leastEigenvalue(f.scatter);
 
-    // Adjacency (CSR): every edge between two components listed under both, then each list sorted and
-    // its repeats dropped, compacted in place and copied out exactly sized.
-    in.adjacencyStart.assign(count + 1, 0);
+    // Adjacency (CSR, each list ascending without repeats), gathered a range of components at a time
+    // (about an eighth of the edge ends between components each, one pass over the edges per range), so
+    // that the raw lists of every edge end (8 bytes per crossing edge) are never all held; then the graph
+    // is released.
+    std::vector<std::uint32_t> raw(count + 1, 0);
     for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
         const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
         if (a == b) continue;
-        ++in.adjacencyStart[std::size_t(a) + 1];
-        ++in.adjacencyStart[std::size_t(b) + 1];
+        ++raw[std::size_t(a) + 1];
+        ++raw[std::size_t(b) + 1];
     }
-    for (std::size_t c = 0; c < count; ++c) in.adjacencyStart[c + 1] += in.adjacencyStart[c];
-    std::vector<std::int32_t> listed(in.adjacencyStart[count]);
-    {
-        std::vector<std::uint32_t> fill(in.adjacencyStart.begin(), in.adjacencyStart.end() - 1);
+    for (std::size_t c = 0; c < count; ++c) raw[c + 1] += raw[c];
+    in.adjacencyStart.assign(count + 1, 0);
+    const std::size_t chunk = std::max<std::size_t>(raw[count] / 8, 4096);
+    std::vector<std::int32_t> listed;
+    for (std::size_t lo = 0; lo < count;) {
+        std::size_t hi = lo + 1;
+        while (hi < count && raw[hi + 1] - raw[lo] <= chunk) ++hi;
+        listed.assign(raw[hi] - raw[lo], 0);
+        std::vector<std::uint32_t> fill(raw.begin() + std::ptrdiff_t(lo), raw.begin() + std::ptrdiff_t(hi));
         for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
             const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
             if (a == b) continue;
-            listed[fill[std::size_t(a)]++] = b;
-            listed[fill[std::size_t(b)]++] = a;
+            if (std::size_t(a) >= lo && std::size_t(a) < hi) listed[fill[std::size_t(a) - lo]++ - raw[lo]] = b;
+            if (std::size_t(b) >= lo && std::size_t(b) < hi) listed[fill[std::size_t(b) - lo]++ - raw[lo]] = a;
         }
+        for (std::size_t c = lo; c < hi; ++c) {
+            const auto begin = listed.begin() + (raw[c] - raw[lo]), end = listed.begin() + (raw[c + 1] - raw[lo]);
+            std::sort(begin, end);
+            in.adjacencyStart[c] = std::uint32_t(in.adjacency.size());
+            for (auto it = begin; it != end; ++it)
+                if (it == begin || *it != *(it - 1)) in.adjacency.push_back(*it);
+        }
+        lo = hi;
     }
-    std::uint32_t out = 0;
-    for (std::size_t c = 0; c < count; ++c) {
-        const auto begin = listed.begin() + in.adjacencyStart[c], end = listed.begin() + in.adjacencyStart[c + 1];
-        std::sort(begin, end);
-        in.adjacencyStart[c] = out;
-        for (auto it = begin; it != end; ++it)
-            if (it == begin || *it != *(it - 1)) listed[out++] = *it;
-    }
-    in.adjacencyStart[count] = out;
-    in.adjacency.assign(listed.begin(), listed.begin() + out);
+    in.adjacencyStart[count] = std::uint32_t(in.adjacency.size());
+    in.adjacency.shrink_to_fit();
+    graph = {};
     return in;
 }
 
@@ -268,7 +278,8 @@ std::size_t mergePiecewisePlanar(const WeightedGraph& graph, const std::vector<E
                                  std::vector<std::int32_t>& component, const PlanarMergeParams& params,
                                  const Progress& progress) {
     checkParams(params);
-    PlanarMergeInput input = summarisePlanarMergeInput(graph, positions, features, dim, lengthScale, component);
+    PlanarMergeInput input = summarisePlanarMergeInput(WeightedGraph(graph), std::vector<float>(features.begin(), features.end()),
+                                                       dim, positions, lengthScale, component);
     return mergePiecewisePlanar(std::move(input), component, params, progress);
 }
 

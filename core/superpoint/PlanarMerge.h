@@ -68,11 +68,12 @@ struct PlanarMergeInput {
 };
 
 /// Renumbers `component` (any labels ≥ 0, one per vertex of `graph`) 0..S-1 by smallest vertex and
-/// summarises the components. positions: one per vertex; features: N × dim row-major (dim may be 0);
-/// lengthScale ℓ > 0. Throws s4::InvalidArgument for mismatched sizes, a negative label, a non-finite
-/// position or a non-finite or non-positive ℓ.
-PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,
-                                           std::span<const float> features, std::size_t dim, double lengthScale,
+/// summarises the components, consuming the graph and the features: each is released as soon as it has
+/// been read (both are left empty), so their memory is free for the merge. features: N × dim row-major
+/// (dim may be 0); positions: one per vertex; lengthScale ℓ > 0. Throws s4::InvalidArgument for
+/// mismatched sizes, a negative label, a non-finite position or a non-finite or non-positive ℓ.
+PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<float>&& features, std::size_t dim,
+                                           const std::vector<Eigen::Vector3f>& positions, double lengthScale,
                                            std::vector<std::int32_t>& component);
 
 /// Joins the components of `component` (as renumbered by summarisePlanarMergeInput, with `input` its
@@ -82,7 +83,7 @@ PlanarMergeInput summarisePlanarMergeInput(const WeightedGraph& graph, const std
 std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int32_t>& component,
                                  const PlanarMergeParams& params, const Progress& progress = {});
 
-/// Both steps at once.
+/// Both steps at once, on copies of the graph and the features.
 std::size_t mergePiecewisePlanar(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,
                                  std::span<const float> features, std::size_t dim, double lengthScale,
                                  std::vector<std::int32_t>& component, const PlanarMergeParams& params,

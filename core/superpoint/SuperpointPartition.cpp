@@ -147,12 +147,11 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
     start = std::chrono::steady_clock::now();
     // A graph whose edges all have length 0 (every point repeated) has nothing to fit planes to.
     if (params.planarMerge.penalty > 0.0 && meanEdgeLength > 0.0) {
-        PlanarMergeInput input =
-            summarisePlanarMergeInput(graph, scene.positions, features, dim, meanEdgeLength, out.labels);
-        // The merge works on the per-component summary only: the graph and the features go first, so the
-        // merge's own lists never add to them (the stage's memory peak stays in the cut pursuit).
-        graph = {};
-        std::vector<float>().swap(features);
+        // The merge works on a per-component summary only: the graph and the features are consumed (each
+        // released once read), so the merge's own lists never add to them and the stage's memory peak
+        // stays in the cut pursuit.
+        PlanarMergeInput input = summarisePlanarMergeInput(std::move(graph), std::move(features), dim, scene.positions,
+                                                           meanEdgeLength, out.labels);
         releaseFreedMemory();
         out.count = mergePiecewisePlanar(std::move(input), out.labels, params.planarMerge, progress.sub(0.98, 1.0));
     }
