@@ -5,7 +5,7 @@
 // seconds of each sub-stage (averaged over iterations), the superpoint count and the oracle mIoU, so
 // a speed change can be read against its quality change.
 
-#include "core/common/FreedMemory.h"
+#include "bench/ApplicationMain.h"
 #include "core/eval/PartitionMetrics.h"
 #include "core/geometry/NeighborSearch.h"
 #include "core/io/SceneReader.h"
@@ -103,13 +103,4 @@ BENCHMARK(BM_SuperpointStageScanNetMinimumSizeOnly)->Unit(benchmark::kMillisecon
 
 }  // namespace
 
-// As s4studio does first thing in main() (core/common/FreedMemory.h), so that the memory and times
-// measured here are the application's.
-int main(int argc, char** argv) {
-    s4::mapLargeAllocations();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return s4::bench::runAsApplication(argc, argv); }

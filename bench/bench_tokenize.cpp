@@ -5,7 +5,7 @@
 // and the peak of live C++ heap bytes it adds (every operator new/delete of this program is counted).
 // Baseline in the same run: the kNN tokenizer (FPS + kNN groups) at equal N and M.
 
-#include "core/common/FreedMemory.h"
+#include "bench/ApplicationMain.h"
 #include "core/io/SceneReader.h"
 #include "core/pipeline/TokenizationPipeline.h"
 
@@ -166,13 +166,4 @@ void BM_TokenizeKnnBaselineScanNet(benchmark::State& state) { runTokenization(st
 
 BENCHMARK(BM_TokenizeKnnBaselineScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_TokenizeS4TokenScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
-// As s4studio does first thing in main() (core/common/FreedMemory.h), so that the memory and times
-// measured here are the application's.
-int main(int argc, char** argv) {
-    s4::mapLargeAllocations();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+int main(int argc, char** argv) { return s4::bench::runAsApplication(argc, argv); }
