@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <random>
 
 namespace {
 
@@ -97,9 +98,40 @@ void BM_SuperpointStageScanNetMinimumSizeOnly(benchmark::State& state) {
     runStage(state, params);
 }
 
+/// A flat, uniformly coloured surface (300 × 300 points on a jittered 1 cm grid, rgb 128 ± 13): cut
+/// pursuit proposes splits whose two values nearly coincide. Before the graph cut decided such pieces
+/// without a max-flow (BinaryGraphCut.h) this took 75 s, growing with the square of the size.
+void BM_SuperpointStageFlatUniformSurface(benchmark::State& state) {
+    s4::Scene scene;
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+    const int w = 300;
+    for (int i = 0; i < w; ++i)
+        for (int j = 0; j < w; ++j)
+            scene.positions.emplace_back(0.01f * float(i) + 0.003f * unit(rng), 0.01f * float(j) + 0.003f * unit(rng),
+                                         0.0005f * unit(rng));
+    scene.resize(scene.positions.size());
+    auto& rgb = scene.add(s4::attr::kColor, s4::ScalarType::UInt8, 3);
+    for (std::size_t k = 0; k < 3 * scene.pointCount(); ++k)
+        rgb.data<std::uint8_t>()[k] = std::uint8_t(128.0f + 0.1f * (unit(rng) - 0.5f) * 255.0f);
+    s4::SuperpointParams params;
+    params.useDatasetSuperpoints = false;
+    params.threads = 2;
+    std::size_t count = 0;
+    double cutPursuit = 0.0;
+    for (auto _ : state) {
+        const auto r = s4::runSuperpointPartition(scene, params);
+        count = r.count;
+        cutPursuit += r.timings.cutPursuit;
+    }
+    state.counters["cutpursuit_s"] = benchmark::Counter(cutPursuit, benchmark::Counter::kAvgIterations);
+    state.counters["superpoints"] = double(count);
+}
+
 BENCHMARK(BM_SuperpointStageScanNet)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 BENCHMARK(BM_SuperpointStageScanNetWholeGraphFlow)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
 BENCHMARK(BM_SuperpointStageScanNetMinimumSizeOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0);
+BENCHMARK(BM_SuperpointStageFlatUniformSurface)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 }  // namespace
 

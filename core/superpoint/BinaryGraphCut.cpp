@@ -9,6 +9,7 @@
 #include <boost/property_map/property_map.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -136,6 +137,29 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
     }
     if (boost::num_edges(m.graph) != arcCount)
         throw InvalidArgument("graph cut: the flow graph does not have the expected arcs");
+    // Connected pieces (union–find, roots numbered in vertex order), for the check before the flow.
+    {
+        std::vector<std::uint32_t> parent(vertexCount);
+        for (std::size_t v = 0; v < vertexCount; ++v) parent[v] = std::uint32_t(v);
+        auto find = [&](std::uint32_t v) {
+            while (parent[v] != v) {
+                parent[v] = parent[parent[v]];
+                v = parent[v];
+            }
+            return v;
+        };
+        for (std::size_t e = 0; e < edgeCount_; ++e) {
+            const std::uint32_t a = find(edgeSource[e]), b = find(edgeTarget[e]);
+            if (a != b) parent[std::max(a, b)] = std::min(a, b);
+        }
+        vertexPiece_.resize(vertexCount);
+        for (std::size_t v = 0; v < vertexCount; ++v) {
+            const std::uint32_t root = find(std::uint32_t(v));
+            vertexPiece_[v] = root == v ? std::uint32_t(pieceCount_++) : vertexPiece_[root];
+        }
+        edgePiece_.resize(edgeCount_);
+        for (std::size_t e = 0; e < edgeCount_; ++e) edgePiece_[e] = vertexPiece_[edgeSource[e]];
+    }
     m.residual.assign(arcCount, 0.0);
     m.predecessor.resize(vertexCount + 2);
     m.color.resize(vertexCount + 2);
@@ -155,19 +179,53 @@ double BinaryGraphCut::solve(std::span<const double> cost0, std::span<const doub
         const double c = edgeCost[e];
         if (!(c >= 0.0) || !std::isfinite(c))
             throw InvalidArgument("graph cut: edge cost " + std::to_string(e) + " is negative or not finite");
+    }
+    for (std::size_t i = 0; i < vertexCount_; ++i)
+        if (!std::isfinite(cost0[i]) || !std::isfinite(cost1[i]))
+            throw InvalidArgument("graph cut: unary cost of vertex " + std::to_string(i) + " is not finite");
+
+    // Pieces decided before the flow (see the header): 0 or 1 = all that label, 2 = left to the flow.
+    std::vector<double> toZero(pieceCount_, 0.0), toOne(pieceCount_, 0.0);  // A and B per piece
+    std::vector<double> cheapestEdge(pieceCount_, std::numeric_limits<double>::infinity());
+    for (std::size_t i = 0; i < vertexCount_; ++i) {
+        toZero[vertexPiece_[i]] += std::max(0.0, cost0[i] - cost1[i]);
+        toOne[vertexPiece_[i]] += std::max(0.0, cost1[i] - cost0[i]);
+    }
+    for (std::size_t e = 0; e < edgeCount_; ++e)
+        cheapestEdge[edgePiece_[e]] = std::min(cheapestEdge[edgePiece_[e]], edgeCost[e]);
+    std::vector<std::uint8_t> decided(pieceCount_, 2);
+    double decidedExcess = 0.0;
+    bool flowNeeded = false;
+    for (std::size_t p = 0; p < pieceCount_; ++p) {
+        const double best = std::min(toZero[p], toOne[p]);
+        if (best <= cheapestEdge[p]) {
+            decided[p] = toOne[p] <= toZero[p] ? 1 : 0;
+            decidedExcess += best;
+        } else {
+            flowNeeded = true;
+        }
+    }
+
+    for (std::size_t e = 0; e < edgeCount_; ++e) {
+        const double c = decided[edgePiece_[e]] == 2 ? edgeCost[e] : 0.0;
         m.residual[m.edgeArc[2 * e]] = c;
         m.residual[m.edgeArc[2 * e + 1]] = c;
     }
+    flowVertexCount_ = 0;
     for (std::size_t i = 0; i < vertexCount_; ++i) {
-        if (!std::isfinite(cost0[i]) || !std::isfinite(cost1[i]))
-            throw InvalidArgument("graph cut: unary cost of vertex " + std::to_string(i) + " is not finite");
         // A vertex on the sink side (label 1) cuts source → i; on the source side (label 0), i → sink.
         const double low = std::min(cost0[i], cost1[i]);
         constant += low;
-        m.residual[m.sourceArc(i)] = cost1[i] - low;
+        const bool inFlow = decided[vertexPiece_[i]] == 2;
+        flowVertexCount_ += inFlow;
+        m.residual[m.sourceArc(i)] = inFlow ? cost1[i] - low : 0.0;
         m.residual[m.toSourceArc(i)] = 0.0;
-        m.residual[m.toSinkArc(i)] = cost0[i] - low;
+        m.residual[m.toSinkArc(i)] = inFlow ? cost0[i] - low : 0.0;
         m.residual[m.sinkArc(i)] = 0.0;
+    }
+    if (!flowNeeded) {
+        for (std::size_t i = 0; i < vertexCount_; ++i) labels_[i] = decided[vertexPiece_[i]];
+        return constant + decidedExcess;
     }
 
     // Boykov–Kolmogorov reads the capacity map only to initialise the residuals (residual := capacity),
@@ -184,8 +242,11 @@ double BinaryGraphCut::solve(std::span<const double> cost0, std::span<const doub
 
     // At termination the source tree is exactly the set reachable from the source in the residual
     // graph: the source side of a minimum cut. Boost colours it black.
-    for (std::size_t i = 0; i < vertexCount_; ++i) labels_[i] = m.color[i] == boost::black_color ? 0 : 1;
-    return constant + flow;
+    for (std::size_t i = 0; i < vertexCount_; ++i) {
+        const std::uint8_t d = decided[vertexPiece_[i]];
+        labels_[i] = d != 2 ? d : m.color[i] == boost::black_color ? 0 : 1;
+    }
+    return constant + flow + decidedExcess;
 }
 
 }  // namespace s4

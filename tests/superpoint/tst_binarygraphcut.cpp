@@ -1,5 +1,6 @@
 // The binary graph cut (Boykov–Kolmogorov max-flow) finds the minimum of a unary + Potts energy:
-// checked on a graph solved by hand and against brute-force enumeration on small random graphs.
+// checked on graphs solved by hand and against brute-force enumeration on small random graphs, also
+// where pieces are decided before the flow (unary differences small against the edge costs).
 #include "core/common/Error.h"
 #include "core/superpoint/BinaryGraphCut.h"
 
@@ -65,8 +66,38 @@ private slots:
         QCOMPARE(x[1], std::uint8_t(0));
     }
 
-    void matchesBruteForceOnRandomGraphs() {
-        std::mt19937 rng(7);
+    void piecesWithNearlyEqualUnariesAreDecidedBeforeTheFlow() {
+        // Piece {0, 1, 2}: chain with edge costs 1; c0 = (0.1, 0, 0), c1 = (0, 0.05, 0.2). A = 0.1 (all 0),
+        // B = 0.25 (all 1), Σ min = 0; any split cuts an edge (≥ 1), so all 0 is optimal at 0.1.
+        // Piece {3, 4}: edge cost 0.01, c0 = (5, 0), c1 = (0, 5): A = B = 5 > 0.01, solved by the flow:
+        // (1, 0) at 0.01. Piece {5}: alone, c0 = c1 = 2: free, takes 1. Total 0.1 + 0.01 + 2.
+        const std::vector<std::uint32_t> src{0, 1, 3}, dst{1, 2, 4};
+        BinaryGraphCut cut(6, src, dst);
+        const std::vector<double> c0{0.1, 0, 0, 5, 0, 2}, c1{0, 0.05, 0.2, 0, 5, 2}, w{1, 1, 0.01};
+        QCOMPARE(cut.solve(c0, c1, w), 2.11);
+        QCOMPARE(cut.labels(), (std::vector<std::uint8_t>{0, 0, 0, 1, 0, 1}));
+        QCOMPARE(cut.flowVertexCount(), std::size_t(2));  // only piece {3, 4} went to the max-flow
+        // A tie between the constant labellings (A = B = 0.1) gives all 1.
+        const std::vector<double> t0{0.1, 0, 0, 5, 0, 2}, t1{0, 0.05, 0.05, 0, 5, 2};
+        QCOMPARE(cut.solve(t0, t1, w), 2.11);
+        QCOMPARE(cut.labels(), (std::vector<std::uint8_t>{1, 1, 1, 1, 0, 1}));
+        // With cheap edges the first piece is split by the flow again: 0.1 − 0.05 … cut 0–1 (0.01):
+        // (1, 0, 0) costs 0 + 0 + 0 + 0.01.
+        const std::vector<double> cheap{0.01, 0.01, 0.01};
+        QCOMPARE(cut.solve(c0, c1, cheap), 2.02);
+        QCOMPARE(cut.labels(), (std::vector<std::uint8_t>{1, 0, 0, 1, 0, 1}));
+        QCOMPARE(cut.flowVertexCount(), std::size_t(5));
+    }
+
+    void matchesBruteForceWhenUnariesAreSmall() { matchBruteForce(11, 0.01); }
+
+    void matchesBruteForceOnRandomGraphs() { matchBruteForce(7, 1.0); }
+
+private:
+    // Random graphs of 2–11 vertices (often disconnected), unaries in [0, 10) × unaryScale, edge costs in
+    // [0, 5): the minimum energy and the energy of the labels equal the brute-force minimum.
+    void matchBruteForce(unsigned seed, double unaryScale) {
+        std::mt19937 rng(seed);
         for (int trial = 0; trial < 60; ++trial) {
             const std::size_t n = 2 + rng() % 10;
             std::vector<std::uint32_t> src, dst;
@@ -78,8 +109,8 @@ private slots:
                     }
             std::vector<double> c0(n), c1(n), w(src.size());
             for (std::size_t i = 0; i < n; ++i) {
-                c0[i] = double(rng() % 1000) / 100.0;
-                c1[i] = double(rng() % 1000) / 100.0;
+                c0[i] = unaryScale * double(rng() % 1000) / 100.0;
+                c1[i] = unaryScale * double(rng() % 1000) / 100.0;
             }
             for (auto& x : w) x = double(rng() % 500) / 100.0;
             BinaryGraphCut cut(n, src, dst);
@@ -95,6 +126,8 @@ private slots:
             QVERIFY(std::abs(energyOf(cut.labels(), c0, c1, src, dst, w) - best) < 1e-9);
         }
     }
+
+private slots:
 
     void rejectsInvalidInput() {
         const std::vector<std::uint32_t> src{0}, dst{5};
