@@ -2,7 +2,6 @@
 
 #include "app/BatchCommands.h"
 #include "core/common/Error.h"
-#include "core/common/FreedMemory.h"
 #include "core/common/Log.h"
 
 #ifdef S4_HAVE_GUI
@@ -24,7 +23,6 @@ std::string batchHelp() {
 } // namespace
 
 int main(int argc, char** argv) {
-    s4::mapLargeAllocations();  // before anything is allocated: see FreedMemory.h
     // Everything after "--batch COMMAND" belongs to the command's own parser.
     std::vector<std::string> globalArgs, commandArgs;
     std::string batchCommand;

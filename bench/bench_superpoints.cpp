@@ -5,7 +5,6 @@
 // seconds of each sub-stage (averaged over iterations), the superpoint count and the oracle mIoU, so
 // a speed change can be read against its quality change.
 
-#include "bench/ApplicationMain.h"
 #include "core/eval/PartitionMetrics.h"
 #include "core/geometry/NeighborSearch.h"
 #include "core/io/SceneReader.h"
@@ -135,4 +134,4 @@ BENCHMARK(BM_SuperpointStageFlatUniformSurface)->Unit(benchmark::kMillisecond)->
 
 }  // namespace
 
-int main(int argc, char** argv) { return s4::bench::runAsApplication(argc, argv); }
+BENCHMARK_MAIN();

@@ -5,7 +5,7 @@
 // and the peak of live C++ heap bytes it adds (every operator new/delete of this program is counted).
 // Baseline in the same run: the kNN tokenizer (FPS + kNN groups) at equal N and M.
 
-#include "bench/ApplicationMain.h"
+#include "core/common/MappedBuffer.h"
 #include "core/io/SceneReader.h"
 #include "core/pipeline/TokenizationPipeline.h"
 
@@ -27,18 +27,23 @@
 
 namespace {
 
-// Live bytes handed out by operator new (usable sizes, so the count matches what delete returns) and
-// their peak since the last reset. Allocator slack and non-C++ allocations are not counted.
+// Live bytes handed out by operator new (usable sizes, so the count matches what delete returns) plus
+// the scratch arrays mapped on their own (core/common/MappedBuffer.h), and their peak since the last
+// reset. Allocator slack and other non-C++ allocations are not counted.
 std::atomic<long long> liveHeapBytes{0};
 std::atomic<long long> peakHeapBytes{0};
+
+void countLive(long long delta) {
+    const long long now = liveHeapBytes += delta;
+    long long peak = peakHeapBytes.load(std::memory_order_relaxed);
+    while (now > peak && !peakHeapBytes.compare_exchange_weak(peak, now)) {
+    }
+}
 
 void* countedAlloc(std::size_t size) {
     void* p = std::malloc(size == 0 ? 1 : size);
     if (p == nullptr) throw std::bad_alloc();
-    const long long now = liveHeapBytes += static_cast<long long>(malloc_usable_size(p));
-    long long peak = peakHeapBytes.load(std::memory_order_relaxed);
-    while (now > peak && !peakHeapBytes.compare_exchange_weak(peak, now)) {
-    }
+    countLive(static_cast<long long>(malloc_usable_size(p)));
     return p;
 }
 
@@ -47,6 +52,9 @@ void countedFree(void* p) noexcept {
     liveHeapBytes -= static_cast<long long>(malloc_usable_size(p));
     std::free(p);
 }
+
+// Registered before main() runs, so no scratch array can exist unobserved.
+const bool scratchCounted = (s4::setScratchPagesObserver(&countLive), true);
 
 } // namespace
 
@@ -166,4 +174,4 @@ void BM_TokenizeKnnBaselineScanNet(benchmark::State& state) { runTokenization(st
 
 BENCHMARK(BM_TokenizeKnnBaselineScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_TokenizeS4TokenScanNet)->Unit(benchmark::kMillisecond)->Iterations(3);
-int main(int argc, char** argv) { return s4::bench::runAsApplication(argc, argv); }
+BENCHMARK_MAIN();

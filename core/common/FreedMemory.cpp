@@ -14,10 +14,4 @@ void releaseFreedMemory() {
 #endif
 }
 
-void mapLargeAllocations() {
-#if defined(__GLIBC__)
-    mallopt(M_MMAP_THRESHOLD, kLargeAllocationBytes);
-#endif
-}
-
 }  // namespace s4

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/common/FreedMemory.h"
 #include "core/common/Log.h"
+#include "core/common/MappedBuffer.h"
 #include "core/geometry/ParallelFor.h"
 #include "core/superpoint/BinaryGraphCut.h"
 
@@ -75,7 +76,6 @@ public:
         progress.report(1.0);
         result.component = std::move(component_);
         result.componentCount = componentCount_;
-        result.values.resize(componentCount_ * d_);
         result.values = std::move(mean_);
         return result;
     }
@@ -101,7 +101,7 @@ private:
     void updateStatistics() {
         std::vector<float>().swap(mean_);
         mass_.assign(componentCount_, 0.0);
-        std::vector<double> sum(componentCount_ * d_, 0.0);
+        MappedBuffer<double> sum(componentCount_ * d_, 0.0);
         for (std::size_t i = 0; i < n_; ++i) {
             const std::size_t c = std::size_t(component_[i]);
             mass_[c] += weight(i);
@@ -128,7 +128,7 @@ private:
     std::size_t breadthFirstBlocks() {
         const Adjacency adjacency = buildAdjacency(graph_);
         component_.assign(n_, -1);
-        std::vector<std::uint32_t> queue;
+        MappedBuffer<std::uint32_t> queue;
         std::int32_t count = 0;
         for (std::size_t seed = 0; seed < n_; ++seed) {
             if (component_[seed] >= 0) continue;
@@ -153,7 +153,7 @@ private:
     // residuals on their principal direction, refined by a few 2-means iterations. Returns false
     // when the component is constant (nothing to split).
     bool initialiseSides(std::size_t c, std::span<const std::uint32_t> members,
-                         std::vector<std::uint8_t>& side) {
+                         MappedBuffer<std::uint8_t>& side) {
         const float* mu = &mean_[c * d_];
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(Eigen::Index(d_), Eigen::Index(d_));
         Eigen::VectorXd r = Eigen::VectorXd::Zero(Eigen::Index(d_));
@@ -183,7 +183,7 @@ private:
             for (std::size_t k = 0; k < d_; ++k) p += (double(feature(i)[k]) - mu[k]) * v[Eigen::Index(k)];
             side[i] = p > 0.0 ? 1 : 0;
         }
-        std::vector<double> h(2 * d_);
+        MappedBuffer<double> h(2 * d_);
         for (int it = 0; it < params_.kmeansIterations; ++it) {
             std::fill(h.begin(), h.end(), 0.0);
             double m[2] = {0.0, 0.0};
@@ -205,15 +205,15 @@ private:
     // One split round over every non-saturated component; returns true if any component split.
     bool splitStep() {
         // Members of each component, contiguous.
-        std::vector<std::uint32_t> start(componentCount_ + 1, 0), members(n_);
+        MappedBuffer<std::uint32_t> start(componentCount_ + 1, 0), members(n_);
         for (std::size_t i = 0; i < n_; ++i) ++start[std::size_t(component_[i]) + 1];
         for (std::size_t c = 0; c < componentCount_; ++c) start[c + 1] += start[c];
         {
-            std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+            MappedBuffer<std::uint32_t> fill(start.begin(), start.end() - 1);
             for (std::size_t i = 0; i < n_; ++i)
                 members[fill[std::size_t(component_[i])]++] = std::uint32_t(i);
         }
-        std::vector<std::uint8_t> side(n_, 0), active(componentCount_, 0);
+        MappedBuffer<std::uint8_t> side(n_, 0), active(componentCount_, 0);
         bool anyActive = false;
         for (std::size_t c = 0; c < componentCount_; ++c) {
             if (saturated_[c]) continue;
@@ -234,7 +234,7 @@ private:
         // batch; the result does not depend on the batching. Without a block size there is one batch per
         // thread of about equal vertex counts; with one, batches of about blockSize vertices, so that the
         // flow graphs alive at once hold about threads · blockSize vertices rather than every vertex.
-        std::vector<std::uint32_t> activeList;
+        MappedBuffer<std::uint32_t> activeList;
         std::size_t activeTotal = 0;
         for (std::size_t c = 0; c < componentCount_; ++c)
             if (active[c]) {
@@ -242,7 +242,7 @@ private:
                 activeTotal += start[c + 1] - start[c];
             }
         const int threads = resolveThreadCount(params_.threads);
-        std::vector<std::uint32_t> batchStart{0};  // batch b = activeList[batchStart[b] .. batchStart[b+1])
+        MappedBuffer<std::uint32_t> batchStart{0};  // batch b = activeList[batchStart[b] .. batchStart[b+1])
         if (params_.blockSize == 0) {
             const std::size_t groups =
                 std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(threads), activeTotal / 4096 + 1));
@@ -269,10 +269,10 @@ private:
         const std::size_t batches = batchStart.size() - 1;
 
         // Edges inside active components, bucketed by batch in edge order (a stable counting sort).
-        std::vector<std::uint32_t> batchOf(componentCount_, UINT32_MAX);
+        MappedBuffer<std::uint32_t> batchOf(componentCount_, UINT32_MAX);
         for (std::size_t b = 0; b < batches; ++b)
             for (std::uint32_t k = batchStart[b]; k < batchStart[b + 1]; ++k) batchOf[activeList[k]] = std::uint32_t(b);
-        std::vector<std::uint32_t> edgeStart(batches + 1, 0), edgeIds;
+        MappedBuffer<std::uint32_t> edgeStart(batches + 1, 0), edgeIds;
         for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
             const auto cu = std::size_t(component_[graph_.edgeSource[e]]);
             if (cu == std::size_t(component_[graph_.edgeTarget[e]]) && active[cu]) ++edgeStart[batchOf[cu] + 1];
@@ -280,25 +280,25 @@ private:
         for (std::size_t b = 0; b < batches; ++b) edgeStart[b + 1] += edgeStart[b];
         edgeIds.resize(edgeStart[batches]);
         {
-            std::vector<std::uint32_t> cursor(edgeStart.begin(), edgeStart.end() - 1);
+            MappedBuffer<std::uint32_t> cursor(edgeStart.begin(), edgeStart.end() - 1);
             for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
                 const auto cu = std::size_t(component_[graph_.edgeSource[e]]);
                 if (cu == std::size_t(component_[graph_.edgeTarget[e]]) && active[cu])
                     edgeIds[cursor[batchOf[cu]]++] = std::uint32_t(e);
             }
         }
-        std::vector<std::uint32_t>().swap(batchOf);
+        MappedBuffer<std::uint32_t>().swap(batchOf);
 
         // Per batch: flow steps, then whether each component's split lowers its energy. The side means
         // bound the energy of the final pieces from above (each piece is a connected part of a side and
         // gets its own mean). Every sum runs over vertices in ascending order and edges in edge order,
         // per component, whatever the batching.
-        std::vector<std::uint32_t> local(n_, UINT32_MAX), localComponent(componentCount_, 0);
-        std::vector<std::uint8_t> accepted(componentCount_, 0);
+        MappedBuffer<std::uint32_t> local(n_, UINT32_MAX), localComponent(componentCount_, 0);
+        MappedBuffer<std::uint8_t> accepted(componentCount_, 0);
         auto solveBatch = [&](std::size_t b) {
             const std::span<const std::uint32_t> comps(activeList.data() + batchStart[b],
                                                        batchStart[b + 1] - batchStart[b]);
-            std::vector<std::uint32_t> vertices;
+            MappedBuffer<std::uint32_t> vertices;
             std::size_t vertexCount = 0;
             for (const std::uint32_t c : comps) vertexCount += start[c + 1] - start[c];
             vertices.reserve(vertexCount);
@@ -310,10 +310,10 @@ private:
                 }
             }
             const std::span<const std::uint32_t> edges(edgeIds.data() + edgeStart[b], edgeStart[b + 1] - edgeStart[b]);
-            std::vector<double> edgeCost(edges.size());
+            MappedBuffer<double> edgeCost(edges.size());
             std::unique_ptr<BinaryGraphCut> cut;
             {
-                std::vector<std::uint32_t> source(edges.size()), target(edges.size());
+                MappedBuffer<std::uint32_t> source(edges.size()), target(edges.size());
                 for (std::size_t k = 0; k < edges.size(); ++k) {
                     source[k] = local[graph_.edgeSource[edges[k]]];
                     target[k] = local[graph_.edgeTarget[edges[k]]];
@@ -321,7 +321,7 @@ private:
                 }
                 cut = std::make_unique<BinaryGraphCut>(vertices.size(), source, target);
             }
-            std::vector<double> center(comps.size() * 2 * d_), sideMass(comps.size() * 2);
+            MappedBuffer<double> center(comps.size() * 2 * d_), sideMass(comps.size() * 2);
             auto batchSideMeans = [&] {
                 std::fill(center.begin(), center.end(), 0.0);
                 std::fill(sideMass.begin(), sideMass.end(), 0.0);
@@ -337,7 +337,7 @@ private:
                 }
             };
             {
-                std::vector<double> cost0(vertices.size()), cost1(vertices.size());
+                MappedBuffer<double> cost0(vertices.size()), cost1(vertices.size());
                 for (int step = 0; step < params_.flowSteps; ++step) {
                     batchSideMeans();
                     for (std::size_t a = 0; a < vertices.size(); ++a) {
@@ -353,7 +353,7 @@ private:
             }
             cut.reset();  // done with the flow graph: free it before the thread's next batch
             batchSideMeans();
-            std::vector<double> before(comps.size(), 0.0), after(comps.size(), 0.0);
+            MappedBuffer<double> before(comps.size(), 0.0), after(comps.size(), 0.0);
             for (const std::uint32_t i : vertices) {
                 const std::size_t c = std::size_t(component_[i]), lc = localComponent[c];
                 before[lc] += weight(i) * squaredDistance(i, &mean_[c * d_]);
@@ -376,9 +376,9 @@ private:
                 },
                 1);
         }
-        std::vector<std::uint32_t>().swap(members);
-        std::vector<std::uint32_t>().swap(edgeIds);
-        std::vector<std::uint32_t>().swap(local);
+        MappedBuffer<std::uint32_t>().swap(members);
+        MappedBuffer<std::uint32_t>().swap(edgeIds);
+        MappedBuffer<std::uint32_t>().swap(local);
 
         bool anySplit = false;
         for (std::size_t c = 0; c < componentCount_; ++c) {
@@ -391,7 +391,7 @@ private:
         if (!anySplit) return false;
 
         // New components: connected parts of (old component, side).
-        std::vector<std::int32_t> next;
+        std::vector<std::int32_t> next;  // becomes component_
         const std::size_t nextCount = connectedComponentsWhere(
             graph_,
             [&](std::uint32_t u, std::uint32_t v) {
@@ -399,7 +399,7 @@ private:
                 return c == std::size_t(component_[v]) && (!accepted[c] || side[u] == side[v]);
             },
             next);
-        std::vector<std::uint8_t> nextSaturated(nextCount, 0);
+        MappedBuffer<std::uint8_t> nextSaturated(nextCount, 0);
         for (std::size_t i = 0; i < n_; ++i) {
             const auto c = std::size_t(component_[i]);
             nextSaturated[std::size_t(next[i])] = saturated_[c] && !accepted[c];
@@ -417,12 +417,12 @@ private:
         std::int32_t other;
         float weight;
     };
-    static std::vector<Neighbour>::iterator find(std::vector<Neighbour>& list, std::int32_t other) {
+    static MappedBuffer<Neighbour>::iterator find(MappedBuffer<Neighbour>& list, std::int32_t other) {
         return std::lower_bound(list.begin(), list.end(), other,
                                 [](const Neighbour& x, std::int32_t o) { return x.other < o; });
     }
     // list[other] += w, inserting other (with 0 + w) where it is missing; the list stays sorted.
-    static void add(std::vector<Neighbour>& list, std::int32_t other, float w) {
+    static void add(MappedBuffer<Neighbour>& list, std::int32_t other, float w) {
         auto it = find(list, other);
         if (it == list.end() || it->other != other) it = list.insert(it, {other, 0.0f});
         it->weight += w;
@@ -439,7 +439,7 @@ private:
 
         /// Appends the next range of components, [first, first + counts.size()): component first + k has
         /// the next counts[k] of `entries`.
-        void appendRange(std::size_t first, std::vector<std::uint32_t>&& counts, std::vector<Neighbour>&& entries) {
+        void appendRange(std::size_t first, MappedBuffer<std::uint32_t>&& counts, MappedBuffer<Neighbour>&& entries) {
             rangeFirst_.push_back(first);
             rangeBase_.push_back(start_[first]);
             for (std::size_t k = 0; k < counts.size(); ++k) start_[first + k + 1] = start_[first + k] + counts[k];
@@ -459,21 +459,21 @@ private:
         }
 
         /// The list of c, to be changed (copied out of its range the first time).
-        std::vector<Neighbour>& edit(std::int32_t c) {
+        MappedBuffer<Neighbour>& edit(std::int32_t c) {
             auto it = edited_.find(c);
             if (it == edited_.end()) {
                 const auto list = of(c);
-                it = edited_.emplace(c, std::vector<Neighbour>(list.begin(), list.end())).first;
+                it = edited_.emplace(c, MappedBuffer<Neighbour>(list.begin(), list.end())).first;
             }
             return it->second;
         }
 
     private:
-        std::vector<std::uint32_t> start_;  ///< per component, position in the concatenated ranges
-        std::vector<std::size_t> rangeFirst_;
-        std::vector<std::uint32_t> rangeBase_;
-        std::vector<std::vector<Neighbour>> rangeEntries_;
-        std::unordered_map<std::int32_t, std::vector<Neighbour>> edited_;
+        MappedBuffer<std::uint32_t> start_;  ///< per component, position in the concatenated ranges
+        MappedBuffer<std::size_t> rangeFirst_;
+        MappedBuffer<std::uint32_t> rangeBase_;
+        MappedBuffer<MappedBuffer<Neighbour>> rangeEntries_;
+        std::unordered_map<std::int32_t, MappedBuffer<Neighbour>> edited_;
     };
 
     struct MergeCandidate {
@@ -491,11 +491,11 @@ private:
     std::size_t mergeStep() {
         const std::size_t s = componentCount_;
         // Weight between adjacent components: per component a list of (neighbour, summed weight) sorted by
-        // neighbour (12 bytes per entry; a hash map per component took several times that and was the
-        // solver's memory peak). Sums run in edge order, as they always have.
+        // neighbour (8 bytes per entry; a hash map per component took several times that and was the
+        // solver's memory peak). Sums run in edge order, in float (the edge weights' own precision).
         ComponentNeighbours shared(s);
         {
-            std::vector<std::uint32_t> first(s + 1, 0);
+            MappedBuffer<std::uint32_t> first(s + 1, 0);
             for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
                 const auto a = component_[graph_.edgeSource[e]], b = component_[graph_.edgeTarget[e]];
                 if (a != b) {
@@ -512,12 +512,12 @@ private:
                 float weight;
             };
             const std::size_t chunkEntries = std::max<std::size_t>(first[s] / 16, 4096);
-            std::vector<Raw> raw;
+            MappedBuffer<Raw> raw;
             for (std::size_t lo = 0; lo < s;) {
                 std::size_t hi = lo + 1;
                 while (hi < s && first[hi + 1] - first[lo] <= chunkEntries) ++hi;
                 raw.assign(first[hi] - first[lo], Raw{});
-                std::vector<std::uint32_t> fill(first.begin() + std::ptrdiff_t(lo), first.begin() + std::ptrdiff_t(hi));
+                MappedBuffer<std::uint32_t> fill(first.begin() + std::ptrdiff_t(lo), first.begin() + std::ptrdiff_t(hi));
                 for (std::size_t e = 0; e < graph_.edgeCount(); ++e) {
                     const auto a = component_[graph_.edgeSource[e]], b = component_[graph_.edgeTarget[e]];
                     if (a == b) continue;
@@ -527,7 +527,7 @@ private:
                         raw[fill[std::size_t(b) - lo]++ - first[lo]] = {a, graph_.edgeWeight[e]};
                 }
                 // Sorted per component, then counted, so the range's array is allocated exactly.
-                std::vector<std::uint32_t> counts(hi - lo, 0);
+                MappedBuffer<std::uint32_t> counts(hi - lo, 0);
                 std::size_t total = 0;
                 for (std::size_t c = lo; c < hi; ++c) {
                     Raw* begin = raw.data() + (first[c] - first[lo]);
@@ -536,7 +536,7 @@ private:
                     for (const Raw* r = begin; r != end; ++r) counts[c - lo] += r == begin || r->other != (r - 1)->other;
                     total += counts[c - lo];
                 }
-                std::vector<Neighbour> entries;
+                MappedBuffer<Neighbour> entries;
                 entries.reserve(total);
                 for (std::size_t c = lo; c < hi; ++c) {
                     const Raw* begin = raw.data() + (first[c] - first[lo]);
@@ -551,10 +551,10 @@ private:
             }
         }
         // The merges update the statistics in place: updateStatistics() recomputes them afterwards.
-        std::vector<double>& mass = mass_;
+        MappedBuffer<double>& mass = mass_;
         std::vector<float>& mean = mean_;
-        std::vector<std::uint32_t> version(s, 0);
-        std::vector<std::int32_t> parent(s);
+        MappedBuffer<std::uint32_t> version(s, 0);
+        MappedBuffer<std::int32_t> parent(s);
         for (std::size_t c = 0; c < s; ++c) parent[c] = std::int32_t(c);
 
         auto gain = [&](std::int32_t a, std::int32_t b, double w) {
@@ -568,13 +568,13 @@ private:
         };
         // The first candidates go into a vector of exactly their number, heapified at once (the pop order
         // is fixed by the candidates' total order, not by how the heap was built).
-        std::priority_queue<MergeCandidate> queue;
+        std::priority_queue<MergeCandidate, MappedBuffer<MergeCandidate>> queue;
         {
             std::size_t profitable = 0;
             for (std::size_t a = 0; a < s; ++a)
                 for (const auto [b, w] : shared.of(std::int32_t(a)))
                     profitable += std::int32_t(a) < b && gain(std::int32_t(a), b, w) > 0.0;
-            std::vector<MergeCandidate> first;
+            MappedBuffer<MergeCandidate> first;
             first.reserve(profitable);
             for (std::size_t a = 0; a < s; ++a)
                 for (const auto [b, w] : shared.of(std::int32_t(a))) {
@@ -582,7 +582,7 @@ private:
                     const double g = gain(std::int32_t(a), b, w);
                     if (g > 0.0) first.push_back({g, std::int32_t(a), b, 0, 0});
                 }
-            queue = std::priority_queue<MergeCandidate>(std::less<MergeCandidate>(), std::move(first));
+            queue = std::priority_queue<MergeCandidate, MappedBuffer<MergeCandidate>>(std::less<MergeCandidate>(), std::move(first));
         }
         auto consider = [&](std::int32_t a, std::int32_t b, double w) {
             const double g = gain(a, b, w);
@@ -607,7 +607,7 @@ private:
             for (std::size_t j = 0; j < d_; ++j)
                 mean[k * d_ + j] = float((mass[k] * mean[k * d_ + j] + mass[g] * mean[g * d_ + j]) / total);
             mass[k] = total;
-            std::vector<Neighbour>& keptList = shared.edit(keep);
+            MappedBuffer<Neighbour>& keptList = shared.edit(keep);
             for (const auto [other, w] : shared.of(gone)) {
                 if (other == keep) continue;
                 auto& otherList = shared.edit(other);
@@ -624,7 +624,7 @@ private:
             for (const auto [other, w] : keptList) consider(keep, other, w);
         }
         shared = ComponentNeighbours(0);  // done with: free before the renumbering
-        queue = std::priority_queue<MergeCandidate>();
+        queue = std::priority_queue<MergeCandidate, MappedBuffer<MergeCandidate>>();
         if (merges == 0) return 0;
 
         auto root = [&](std::int32_t c) {
@@ -633,8 +633,8 @@ private:
         };
         // Renumber in place by smallest vertex (as relabelByFirstVertex would number the roots), through a
         // table over the old components rather than copies of the labels.
-        std::vector<std::int32_t> renumber(s, -1);
-        std::vector<std::uint8_t> nextSaturated;
+        MappedBuffer<std::int32_t> renumber(s, -1);
+        MappedBuffer<std::uint8_t> nextSaturated;
         std::int32_t count = 0;
         for (std::size_t i = 0; i < n_; ++i) {
             const auto old = std::size_t(root(component_[i]));
@@ -660,8 +660,8 @@ private:
     std::vector<std::int32_t> component_;
     std::size_t componentCount_ = 0;
     std::vector<float> mean_;  ///< components × d, see updateStatistics
-    std::vector<double> mass_;
-    std::vector<std::uint8_t> saturated_;
+    MappedBuffer<double> mass_;
+    MappedBuffer<std::uint8_t> saturated_;
 };
 
 }  // namespace

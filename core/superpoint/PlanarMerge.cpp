@@ -1,6 +1,7 @@
 #include "core/superpoint/PlanarMerge.h"
 
 #include "core/common/Error.h"
+#include "core/common/MappedBuffer.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -113,22 +114,26 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
     // (about an eighth of the edge ends between components each, one pass over the edges per range), so
     // that the raw lists of every edge end (8 bytes per crossing edge) are never all held; then the graph
     // is released.
-    std::vector<std::uint32_t> raw(count + 1, 0);
+    MappedBuffer<std::uint32_t> raw(count + 1, 0);
     for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
         const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
         if (a == b) continue;
         ++raw[std::size_t(a) + 1];
         ++raw[std::size_t(b) + 1];
     }
-    for (std::size_t c = 0; c < count; ++c) raw[c + 1] += raw[c];
+    for (std::size_t c = 0; c < count; ++c) {
+        if (std::uint64_t(raw[c + 1]) + raw[c] > UINT32_MAX)
+            throw InvalidArgument("planar merge: too many edges between components for 32-bit offsets");
+        raw[c + 1] += raw[c];
+    }
     in.adjacencyStart.assign(count + 1, 0);
     const std::size_t chunk = std::max<std::size_t>(raw[count] / 8, 4096);
-    std::vector<std::int32_t> listed;
+    MappedBuffer<std::int32_t> listed;
     for (std::size_t lo = 0; lo < count;) {
         std::size_t hi = lo + 1;
         while (hi < count && raw[hi + 1] - raw[lo] <= chunk) ++hi;
         listed.assign(raw[hi] - raw[lo], 0);
-        std::vector<std::uint32_t> fill(raw.begin() + std::ptrdiff_t(lo), raw.begin() + std::ptrdiff_t(hi));
+        MappedBuffer<std::uint32_t> fill(raw.begin() + std::ptrdiff_t(lo), raw.begin() + std::ptrdiff_t(hi));
         for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
             const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
             if (a == b) continue;
@@ -154,22 +159,36 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
                                  const PlanarMergeParams& params, const Progress& progress) {
     checkParams(params);
     const std::size_t count = input.fit.size(), dim = input.dim;
-    if (input.featureMean.size() != count * dim || input.adjacencyStart.size() != count + 1 ||
-        input.adjacency.size() != input.adjacencyStart[count] ||
-        std::any_of(component.begin(), component.end(),
-                    [&](std::int32_t c) { return c < 0 || std::size_t(c) >= count; }))
-        throw InvalidArgument("planar merge: the summary does not match the component labels");
+    bool consistent = input.featureMean.size() == count * dim && input.adjacencyStart.size() == count + 1 &&
+                      input.adjacency.size() == input.adjacencyStart[count] &&
+                      std::none_of(component.begin(), component.end(),
+                                   [&](std::int32_t c) { return c < 0 || std::size_t(c) >= count; });
+    // Each list ascending, in range, without the component itself, and every pair listed both ways.
+    for (std::size_t c = 0; c < count && consistent; ++c) {
+        consistent = input.fit[c].n > 0.0 && input.adjacencyStart[c] <= input.adjacencyStart[c + 1];
+        for (std::uint32_t k = input.adjacencyStart[c]; k < input.adjacencyStart[c + 1] && consistent; ++k) {
+            const std::int32_t z = input.adjacency[k];
+            consistent = z >= 0 && std::size_t(z) < count && std::size_t(z) != c &&
+                         (k == input.adjacencyStart[c] || input.adjacency[k - 1] < z);
+            if (consistent) {
+                const auto begin = input.adjacency.begin() + input.adjacencyStart[std::size_t(z)];
+                const auto end = input.adjacency.begin() + input.adjacencyStart[std::size_t(z) + 1];
+                consistent = std::binary_search(begin, end, std::int32_t(c));
+            }
+        }
+    }
+    if (!consistent) throw InvalidArgument("planar merge: the summary does not match the component labels");
     if (params.penalty == 0.0 || count <= 1) return count;
     progress.check();
 
-    std::vector<PlaneFit> fit = std::move(input.fit);
-    std::vector<double> featureMean = std::move(input.featureMean);
+    MappedBuffer<PlaneFit> fit = std::move(input.fit);
+    MappedBuffer<double> featureMean = std::move(input.featureMean);
     std::vector<std::vector<std::int32_t>> adjacent(count);
     for (std::size_t c = 0; c < count; ++c)
         adjacent[c].assign(input.adjacency.begin() + input.adjacencyStart[c],
                            input.adjacency.begin() + input.adjacencyStart[c + 1]);
-    std::vector<std::int32_t>().swap(input.adjacency);
-    std::vector<std::uint32_t>().swap(input.adjacencyStart);
+    MappedBuffer<std::int32_t>().swap(input.adjacency);
+    MappedBuffer<std::uint32_t>().swap(input.adjacencyStart);
 
     auto cost = [&](std::int32_t a, std::int32_t b) {
         const PlaneFit& fa = fit[std::size_t(a)];
@@ -185,9 +204,9 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
 
     // Candidates carry the stamps of their two components; a join bumps the survivor's stamp and pushes
     // its pairs again, so a candidate is current iff both components are alive with the same stamps.
-    std::vector<std::uint32_t> stamp(count, 0);
+    MappedBuffer<std::uint32_t> stamp(count, 0);
     std::vector<bool> alive(count, true);
-    std::priority_queue<Candidate, std::vector<Candidate>, CostlierFirst> queue;
+    std::priority_queue<Candidate, MappedBuffer<Candidate>, CostlierFirst> queue;
     std::size_t livePairs = 0;
     auto push = [&](std::int32_t a, std::int32_t b) {
         if (a > b) std::swap(a, b);
@@ -200,7 +219,7 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
         for (std::size_t a = 0; a < count; ++a)
             if (alive[a])
                 for (const std::int32_t b : adjacent[a]) livePairs += std::int32_t(a) < b;
-        std::vector<Candidate> current;
+        MappedBuffer<Candidate> current;
         current.reserve(livePairs);
         for (std::size_t a = 0; a < count; ++a)
             if (alive[a])
@@ -211,7 +230,7 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
     };
     rebuild();
 
-    std::vector<std::int32_t> parent(count);
+    MappedBuffer<std::int32_t> parent(count);
     for (std::size_t c = 0; c < count; ++c) parent[c] = std::int32_t(c);
     std::size_t joins = 0;
     std::vector<std::int32_t> mergedList;

@@ -18,9 +18,11 @@
 // which costs almost nothing in E, and keeps the small pieces where the geometry changes.
 //
 // Exact greedy: after every join the costs of the joined component's pairs are recomputed; ties go to the
-// pair with the lower (label, label). Deterministic; scatter matrices are kept about each component's
+// pair with the lower internal ids (a joined component keeps the id of the part with more neighbours).
+// Deterministic; scatter matrices are kept about each component's
 // mean, so large coordinates (georeferenced clouds) lose no precision.
 
+#include "core/common/MappedBuffer.h"
 #include "core/common/Progress.h"
 #include "core/superpoint/WeightedGraph.h"
 
@@ -61,10 +63,10 @@ struct ComponentPlaneFit {
 /// the merge runs (the superpoint stage does; its memory peak stays in the cut pursuit).
 struct PlanarMergeInput {
     std::size_t dim = 0;
-    std::vector<ComponentPlaneFit> fit;      ///< per component
-    std::vector<double> featureMean;         ///< components × dim
-    std::vector<std::uint32_t> adjacencyStart;  ///< components + 1 offsets into adjacency
-    std::vector<std::int32_t> adjacency;     ///< the adjacent components of each, ascending
+    MappedBuffer<ComponentPlaneFit> fit;        ///< per component
+    MappedBuffer<double> featureMean;           ///< components × dim
+    MappedBuffer<std::uint32_t> adjacencyStart;  ///< components + 1 offsets into adjacency
+    MappedBuffer<std::int32_t> adjacency;       ///< the adjacent components of each, ascending
 };
 
 /// Renumbers `component` (any labels ≥ 0, one per vertex of `graph`) 0..S-1 by smallest vertex and

@@ -1,6 +1,7 @@
 #include "core/superpoint/SmallComponentMerge.h"
 
 #include "core/common/Error.h"
+#include "core/common/MappedBuffer.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -25,8 +26,8 @@ struct SharedEdge {
 // entry rather than 12 with the component in each; it is the merge's memory peak (~37 bytes per point
 // on ScanNet, counted before it is stored).
 struct SharedWeights {
-    std::vector<std::uint32_t> start;  ///< count + 1 offsets
-    std::vector<SharedEdge> entry;
+    MappedBuffer<std::uint32_t> start;  ///< count + 1 offsets
+    MappedBuffer<SharedEdge> entry;
 };
 
 template <typename Root, typename IsSmall>
@@ -46,7 +47,7 @@ SharedWeights sharedWeightsOfSmall(const WeightedGraph& graph, const std::vector
     for (std::size_t c = 0; c < count; ++c) out.start[c + 1] += out.start[c];
     out.entry.resize(out.start[count]);
     {
-        std::vector<std::uint32_t> fill(out.start.begin(), out.start.end() - 1);
+        MappedBuffer<std::uint32_t> fill(out.start.begin(), out.start.end() - 1);
         forEachEntry([&](std::int32_t from, std::int32_t to, float w) { out.entry[fill[std::size_t(from)]++] = {to, w}; });
     }
     for (std::size_t c = 0; c < count; ++c)
@@ -67,7 +68,7 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
     std::size_t count = relabelByFirstVertex(component);
     if (minSize <= 1 || count <= 1) return count;
 
-    std::vector<std::int32_t> parent(count);
+    MappedBuffer<std::int32_t> parent(count);
     std::iota(parent.begin(), parent.end(), 0);
     auto root = [&](std::int32_t c) {
         while (parent[std::size_t(c)] != c) {
@@ -76,20 +77,20 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
         }
         return c;
     };
-    std::vector<std::size_t> size(count, 0);
+    MappedBuffer<std::size_t> size(count, 0);
     for (auto c : component) ++size[std::size_t(c)];
     // Feature means per component (kept for roots as merges happen), for the energy rule. Stored as
     // float: with a small ρ there are ~40,000 components on ScanNet, and these means sit beside the
     // shared-weight lists at the superpoint stage's memory peak. The first means are summed in double a
     // component at a time (its members listed in point order, the order the sums always had).
     const std::size_t dim = byEnergy ? energy->dim : 0;
-    std::vector<float> mean(count * dim);
+    MappedBuffer<float> mean(count * dim);
     if (byEnergy) {
-        std::vector<std::uint32_t> start(count + 1, 0), members(component.size());
+        MappedBuffer<std::uint32_t> start(count + 1, 0), members(component.size());
         for (auto c : component) ++start[std::size_t(c) + 1];
         for (std::size_t c = 0; c < count; ++c) start[c + 1] += start[c];
         {
-            std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+            MappedBuffer<std::uint32_t> fill(start.begin(), start.end() - 1);
             for (std::size_t i = 0; i < component.size(); ++i) members[fill[std::size_t(component[i])]++] = std::uint32_t(i);
         }
         std::vector<double> sum(dim);
@@ -117,7 +118,7 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
     for (bool changed = true; changed;) {
         changed = false;
         const SharedWeights shared = sharedWeightsOfSmall(graph, component, count, root, isSmall);
-        std::vector<std::int32_t> small;
+        MappedBuffer<std::int32_t> small;
         for (std::size_t c = 0; c < count; ++c)
             if (parent[c] == std::int32_t(c) && size[c] < minSize) small.push_back(std::int32_t(c));
         std::stable_sort(small.begin(), small.end(), [&](std::int32_t a, std::int32_t b) {

@@ -58,9 +58,9 @@ struct SuperpointParams {
     /// Weight of rgb/255 (used only if the scene has "rgb"). The paper's feature is (n, g) only; on
     /// ScanNet colour separates flat objects on walls (pictures, windows, doors) [project choice].
     float colorWeight = 2.0f;
-    /// ρ of the cut pursuit energy. Small, so that the cut pursuit keeps the fine structure (~19,000
-    /// components on ScanNet, oracle mIoU 0.940 after the minimum size 2) and the planar merge decides
-    /// what to join: with the merge brought to a mean size of 20, ρ = 0.015–0.03 give 0.900–0.905,
+    /// ρ of the cut pursuit energy. Small, so that the cut pursuit keeps the fine structure (~43,000
+    /// components on ScanNet; 19,178 with oracle mIoU 0.940 after the minimum size 2) and the planar merge
+    /// decides what to join: with the merge brought to a mean size of 20, ρ = 0.015–0.03 give 0.900–0.905,
     /// 0.05 0.900, 0.08 0.893, 0.12 0.884.
     double regularization = 0.02;
     /// Iterations etc.; its regularization is overwritten by ρ above. Block size 256: the solver starts
@@ -77,7 +77,7 @@ struct SuperpointParams {
     /// Smaller components are merged into a neighbour before the planar merge. 2: single points are
     /// absorbed by the energy rule, whose feature term judges them better than a plane fit can (with
     /// the planar merge to a mean size of 20: 0.901 with 1, 0.903 with 2, 0.897 with 3). Without the
-    /// planar merge the minimum size alone sets the mean size: 8 gave 20.7 and 0.889.
+    /// planar merge the minimum size alone sets the mean size: 8 gave 20.3 and 0.889.
     std::size_t minSuperpointSize = 2;
     SmallMergeRule smallMergeRule = SmallMergeRule::Energy;  ///< which neighbour absorbs them
     /// Step 5; penalty 0 turns it off (the stage as it was before, used by version-1 checkpoints).

@@ -311,7 +311,22 @@ private slots:
         c.component[3] = 7;
         c.positions[2].x() = std::numeric_limits<float>::quiet_NaN();
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, run(1.0, {}, 1));
+        // A summary that does not match: an adjacency listed one way only, or naming no component.
         c = twoSquares(0.5f);
+        {
+            std::vector<std::int32_t> labels = c.component;
+            PlanarMergeInput in = summarisePlanarMergeInput(WeightedGraph(c.graph), std::vector<float>(c.features),
+                                                            c.dim, c.positions, 1.0, labels);
+            QCOMPARE(in.adjacency.size(), std::size_t(2));
+            PlanarMergeInput oneWay = in;
+            oneWay.adjacency.pop_back();
+            oneWay.adjacencyStart.back() = 1;
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, mergePiecewisePlanar(std::move(oneWay), labels, {}));
+            PlanarMergeInput outside = in;
+            outside.adjacency[0] = 7;
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, mergePiecewisePlanar(std::move(outside), labels, {}));
+            QCOMPARE(mergePiecewisePlanar(std::move(in), labels, {1.0, 0.1}), std::size_t(1));
+        }
         CancelFlag flag;
         flag.cancel();
         QVERIFY_THROWS_EXCEPTION(Cancelled, run(1.0, {1.0, 0.1}, 1, Progress({}, flag.asCallback())));

@@ -11,6 +11,7 @@
 
 #include <QtTest>
 
+#include <limits>
 #include <map>
 #include <random>
 
@@ -125,6 +126,14 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runSuperpointPartition(scene, bad));
         bad = {};
         bad.regularization = -1.0;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, runSuperpointPartition(scene, bad));
+        for (const double lambda : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+            bad = {};
+            bad.planarMerge.penalty = lambda;
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, runSuperpointPartition(scene, bad));
+        }
+        bad = {};
+        bad.planarMerge.featureWeight = -0.5;
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, runSuperpointPartition(scene, bad));
     }
 
