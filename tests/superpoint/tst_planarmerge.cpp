@@ -139,12 +139,12 @@ std::vector<std::int32_t> referenceMerge(const Cloud& c, double lengthScale, con
 
 // Points in a few flat, tilted clusters with noise, joined to their 5 nearest (brute force), in random
 // initial components of roughly 6 points grown over the graph; features: 2 noisy values per cluster.
-Cloud randomCloud(std::uint32_t seed) {
+Cloud randomCloud(std::uint32_t seed, int perCluster = 40) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
     Cloud c;
     c.dim = 2;
-    const int clusters = 4, perCluster = 40;
+    const int clusters = 4;
     for (int k = 0; k < clusters; ++k) {
         const Eigen::Vector3f centre(unit(rng) * 3, unit(rng) * 3, unit(rng));
         const Eigen::Vector3f normal = Eigen::Vector3f(unit(rng), unit(rng), 1.0f).normalized();
@@ -281,6 +281,26 @@ private slots:
         }
         QVERIFY(joinedSomewhere > 0);
         QVERIFY(keptSomewhere > 0);
+    }
+
+    // 3,000 points in ~500 components: enough edges between components that the summary gathers its
+    // adjacency in several ranges (ranges of 4,096 edge ends).
+    void matchesThePlainGreedyRuleOnALargerCloud() {
+        const Cloud c = randomCloud(21, 750);
+        std::vector<std::int32_t> start = c.component;
+        const std::size_t before = relabelByFirstVertex(start);
+        QVERIFY(before > 400);
+        std::size_t edgeEnds = 0;  // ends of edges between components: the summary's ranges hold ≤ 4,096
+        for (std::size_t e = 0; e < c.graph.edgeCount(); ++e)
+            edgeEnds += 2 * (start[c.graph.edgeSource[e]] != start[c.graph.edgeTarget[e]]);
+        QVERIFY2(edgeEnds > 2 * 4096, qPrintable(QString::number(edgeEnds)));
+        const PlanarMergeParams params{0.5, 0.2};
+        std::vector<std::int32_t> labels = c.component;
+        PlanarMergeInput in = summarisePlanarMergeInput(WeightedGraph(c.graph), std::vector<float>(c.features), c.dim,
+                                                        c.positions, 0.7, labels);
+        const std::size_t count = mergePiecewisePlanar(std::move(in), labels, params);
+        QCOMPARE(labels, referenceMerge(c, 0.7, params));
+        QVERIFY(count < before && count > 4);
     }
 
     void movingAndScalingTheCloudChangesNothing() {
