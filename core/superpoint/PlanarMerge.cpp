@@ -40,14 +40,19 @@ PlaneFit joined(const PlaneFit& a, const PlaneFit& b) {
 
 struct Candidate {
     double cost;
+    double points;      // n_a + n_b
     std::int32_t a, b;  // a < b
     std::uint32_t stampA, stampB;
 };
 
-// Orders the priority queue so that its top is the cheapest candidate, lower (a, b) first on ties.
+// Orders the priority queue so that its top is the cheapest candidate; on equal costs the pair with
+// fewer points, then the lower (a, b). Why the size: on a perfect plane with constant features every cost
+// is 0, and with ids alone one component would grow piece by piece, every join pushing its whole
+// (growing) frontier again — 25 s for 250,000 components; smallest first joins them like a balanced tree.
 struct CostlierFirst {
     bool operator()(const Candidate& x, const Candidate& y) const {
         if (x.cost != y.cost) return x.cost > y.cost;
+        if (x.points != y.points) return x.points > y.points;
         return x.a != y.a ? x.a > y.a : x.b > y.b;
     }
 };
@@ -210,7 +215,8 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
     std::size_t livePairs = 0;
     auto push = [&](std::int32_t a, std::int32_t b) {
         if (a > b) std::swap(a, b);
-        queue.push({cost(a, b), a, b, stamp[std::size_t(a)], stamp[std::size_t(b)]});
+        queue.push({cost(a, b), fit[std::size_t(a)].n + fit[std::size_t(b)].n, a, b, stamp[std::size_t(a)],
+                    stamp[std::size_t(b)]});
     };
     // (Re)builds the queue from the current pairs, in a vector of exactly their number.
     auto rebuild = [&] {
@@ -225,7 +231,8 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
             if (alive[a])
                 for (const std::int32_t b : adjacent[a])
                     if (std::int32_t(a) < b)
-                        current.push_back({cost(std::int32_t(a), b), std::int32_t(a), b, stamp[a], stamp[std::size_t(b)]});
+                        current.push_back({cost(std::int32_t(a), b), fit[a].n + fit[std::size_t(b)].n, std::int32_t(a), b,
+                                           stamp[a], stamp[std::size_t(b)]});
         queue = decltype(queue)(CostlierFirst{}, std::move(current));
     };
     rebuild();

@@ -18,7 +18,8 @@
 // which costs almost nothing in E, and keeps the small pieces where the geometry changes.
 //
 // Exact greedy: after every join the costs of the joined component's pairs are recomputed; ties go to the
-// pair with the lower internal ids (a joined component keeps the id of the part with more neighbours).
+// pair with fewer points, then to the lower internal ids (a joined component keeps the id of the part with
+// more neighbours).
 // Deterministic; scatter matrices are kept about each component's
 // mean, so large coordinates (georeferenced clouds) lose no precision.
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <utility>
 #include <vector>
 
 using namespace s4;
@@ -233,6 +234,31 @@ private slots:
         QCOMPARE(mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {1.0, 0.1}),
                  std::size_t(1));
         QCOMPARE(labels, std::vector<std::int32_t>(8, 0));
+    }
+
+    // Equal costs go to the pair with fewer points. All points at one place (plane terms exactly 0), in
+    // vertex order C (3 points, feature (−0.5, 0)), B (3 points, (0, 0)), A (1 point, (0.5, 0.5)), joined
+    // as a chain. With μ = 1 by hand: C–B costs 3·3/6 · 0.25 = 0.375, B–A 3·1/4 · 0.5 = 0.375 — a tie;
+    // afterwards the third piece would cost 12/7 · 0.40625 or 6/7 · 0.8125 (both 0.696) > λ = 0.5. The
+    // smaller pair (B, A: 4 points) joins, though C–B has the lower ids.
+    void equalCostsJoinTheSmallerPairFirst() {
+        Cloud c;
+        c.dim = 2;
+        auto add = [&](float f0, float f1, std::int32_t label) {
+            c.positions.push_back(Eigen::Vector3f(1.0f, 2.0f, 3.0f));
+            c.features.push_back(f0);
+            c.features.push_back(f1);
+            c.component.push_back(label);
+        };
+        for (int i = 0; i < 3; ++i) add(-0.5f, 0.0f, 0);
+        for (int i = 0; i < 3; ++i) add(0.0f, 0.0f, 1);
+        add(0.5f, 0.5f, 2);
+        c.graph.vertexCount = c.positions.size();
+        for (std::uint32_t i = 0; i + 1 < c.graph.vertexCount; ++i) c.addEdge(i, i + 1);
+        std::vector<std::int32_t> labels = c.component;
+        QCOMPARE(mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {0.5, 1.0}),
+                 std::size_t(2));
+        QCOMPARE(labels, (std::vector<std::int32_t>{0, 0, 0, 1, 1, 1, 1}));
     }
 
     void coplanarPiecesJoinPerpendicularOnesDoNot() {
