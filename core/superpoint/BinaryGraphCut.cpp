@@ -1,6 +1,7 @@
 #include "core/superpoint/BinaryGraphCut.h"
 
 #include "core/common/Error.h"
+#include "core/superpoint/WeightedGraph.h"
 
 #include <boost/graph/boykov_kolmogorov_max_flow.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
@@ -9,8 +10,8 @@
 #include <boost/property_map/property_map.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -137,29 +138,11 @@ BinaryGraphCut::BinaryGraphCut(std::size_t vertexCount, std::span<const std::uin
     }
     if (boost::num_edges(m.graph) != arcCount)
         throw InvalidArgument("graph cut: the flow graph does not have the expected arcs");
-    // Connected pieces (union–find, roots numbered in vertex order), for the check before the flow.
-    {
-        std::vector<std::uint32_t> parent(vertexCount);
-        for (std::size_t v = 0; v < vertexCount; ++v) parent[v] = std::uint32_t(v);
-        auto find = [&](std::uint32_t v) {
-            while (parent[v] != v) {
-                parent[v] = parent[parent[v]];
-                v = parent[v];
-            }
-            return v;
-        };
-        for (std::size_t e = 0; e < edgeCount_; ++e) {
-            const std::uint32_t a = find(edgeSource[e]), b = find(edgeTarget[e]);
-            if (a != b) parent[std::max(a, b)] = std::min(a, b);
-        }
-        vertexPiece_.resize(vertexCount);
-        for (std::size_t v = 0; v < vertexCount; ++v) {
-            const std::uint32_t root = find(std::uint32_t(v));
-            vertexPiece_[v] = root == v ? std::uint32_t(pieceCount_++) : vertexPiece_[root];
-        }
-        edgePiece_.resize(edgeCount_);
-        for (std::size_t e = 0; e < edgeCount_; ++e) edgePiece_[e] = vertexPiece_[edgeSource[e]];
-    }
+    // Connected pieces, for the check before the flow.
+    pieceCount_ = connectedComponentsWhere(
+        vertexCount, edgeSource, edgeTarget, [](std::uint32_t, std::uint32_t) { return true; }, vertexPiece_);
+    edgePiece_.resize(edgeCount_);
+    for (std::size_t e = 0; e < edgeCount_; ++e) edgePiece_[e] = std::uint32_t(vertexPiece_[edgeSource[e]]);
     m.residual.assign(arcCount, 0.0);
     m.predecessor.resize(vertexCount + 2);
     m.color.resize(vertexCount + 2);

@@ -54,7 +54,7 @@ private:
     std::size_t vertexCount_ = 0;
     std::size_t edgeCount_ = 0;
     std::vector<std::uint8_t> labels_;
-    std::vector<std::uint32_t> vertexPiece_;  ///< connected piece of every vertex (0..pieceCount_-1)
+    std::vector<std::int32_t> vertexPiece_;   ///< connected piece of every vertex (0..pieceCount_-1)
     std::vector<std::uint32_t> edgePiece_;    ///< piece of every edge
     std::size_t pieceCount_ = 0;
     std::size_t flowVertexCount_ = 0;

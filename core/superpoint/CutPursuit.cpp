@@ -205,14 +205,9 @@ private:
     // One split round over every non-saturated component; returns true if any component split.
     bool splitStep() {
         // Members of each component, contiguous.
-        MappedBuffer<std::uint32_t> start(componentCount_ + 1, 0), members(n_);
-        for (std::size_t i = 0; i < n_; ++i) ++start[std::size_t(component_[i]) + 1];
-        for (std::size_t c = 0; c < componentCount_; ++c) start[c + 1] += start[c];
-        {
-            MappedBuffer<std::uint32_t> fill(start.begin(), start.end() - 1);
-            for (std::size_t i = 0; i < n_; ++i)
-                members[fill[std::size_t(component_[i])]++] = std::uint32_t(i);
-        }
+        LabelMembers grouped = membersByLabel(component_, componentCount_);
+        const MappedBuffer<std::uint32_t>& start = grouped.start;
+        MappedBuffer<std::uint32_t>& members = grouped.members;
         MappedBuffer<std::uint8_t> side(n_, 0), active(componentCount_, 0);
         bool anyActive = false;
         for (std::size_t c = 0; c < componentCount_; ++c) {

@@ -57,13 +57,13 @@ struct CostlierFirst {
     }
 };
 
-void checkParams(const PlanarMergeParams& params) {
+}  // namespace
+
+void checkPlanarMergeParams(const PlanarMergeParams& params) {
     if (!std::isfinite(params.penalty) || params.penalty < 0.0 || !std::isfinite(params.featureWeight) ||
         params.featureWeight < 0.0)
         throw InvalidArgument("planar merge: the penalty λ and the feature weight μ must be finite and ≥ 0");
 }
-
-}  // namespace
 
 PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<float>&& features, std::size_t dim,
                                            const std::vector<Eigen::Vector3f>& positions, double lengthScale,
@@ -162,7 +162,7 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
 
 std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int32_t>& component,
                                  const PlanarMergeParams& params, const Progress& progress) {
-    checkParams(params);
+    checkPlanarMergeParams(params);
     const std::size_t count = input.fit.size(), dim = input.dim;
     bool consistent = input.featureMean.size() == count * dim && input.adjacencyStart.size() == count + 1 &&
                       input.adjacency.size() == input.adjacencyStart[count] &&
@@ -303,7 +303,7 @@ std::size_t mergePiecewisePlanar(const WeightedGraph& graph, const std::vector<E
                                  std::span<const float> features, std::size_t dim, double lengthScale,
                                  std::vector<std::int32_t>& component, const PlanarMergeParams& params,
                                  const Progress& progress) {
-    checkParams(params);
+    checkPlanarMergeParams(params);
     PlanarMergeInput input = summarisePlanarMergeInput(WeightedGraph(graph), std::vector<float>(features.begin(), features.end()),
                                                        dim, positions, lengthScale, component);
     return mergePiecewisePlanar(std::move(input), component, params, progress);

@@ -48,6 +48,9 @@ struct PlanarMergeParams {
     bool operator==(const PlanarMergeParams&) const = default;
 };
 
+/// Throws s4::InvalidArgument unless λ and μ are finite and ≥ 0.
+void checkPlanarMergeParams(const PlanarMergeParams& params);
+
 /// The plane fit of one component in scaled coordinates (p − origin) / ℓ: point count, mean, and the
 /// scatter matrix about the mean, Σ (p − mean)(p − mean)ᵀ, as its six distinct entries (xx, yy, zz, xy,
 /// xz, yz), whose least eigenvalue is the component's SSE_plane / ℓ². Kept about the mean rather than as

@@ -86,13 +86,7 @@ std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::in
     const std::size_t dim = byEnergy ? energy->dim : 0;
     MappedBuffer<float> mean(count * dim);
     if (byEnergy) {
-        MappedBuffer<std::uint32_t> start(count + 1, 0), members(component.size());
-        for (auto c : component) ++start[std::size_t(c) + 1];
-        for (std::size_t c = 0; c < count; ++c) start[c + 1] += start[c];
-        {
-            MappedBuffer<std::uint32_t> fill(start.begin(), start.end() - 1);
-            for (std::size_t i = 0; i < component.size(); ++i) members[fill[std::size_t(component[i])]++] = std::uint32_t(i);
-        }
+        const auto [start, members] = membersByLabel(component, count);
         std::vector<double> sum(dim);
         for (std::size_t c = 0; c < count; ++c) {
             std::fill(sum.begin(), sum.end(), 0.0);

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <string>
 
 namespace s4 {
@@ -62,9 +61,7 @@ SuperpointPartition runSuperpointPartition(const Scene& scene, const SuperpointP
         throw InvalidArgument("superpoints: the graph needs at least 1 neighbour per point");
     if (!(params.regularization >= 0.0))
         throw InvalidArgument("superpoints: the regularization ρ must be ≥ 0");
-    if (!(params.planarMerge.penalty >= 0.0) || !std::isfinite(params.planarMerge.penalty) ||
-        !(params.planarMerge.featureWeight >= 0.0) || !std::isfinite(params.planarMerge.featureWeight))
-        throw InvalidArgument("superpoints: the planar merge's λ and μ must be finite and ≥ 0");
+    checkPlanarMergeParams(params.planarMerge);  // before the work whose result it would throw away
     SuperpointPartition out;
     const std::size_t n = scene.pointCount();
     auto log = logger("superpoint");

@@ -99,4 +99,15 @@ std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
     return remap.size();
 }
 
+LabelMembers membersByLabel(std::span<const std::int32_t> label, std::size_t count) {
+    LabelMembers out;
+    out.start.assign(count + 1, 0);
+    out.members.resize(label.size());
+    for (const auto c : label) ++out.start[std::size_t(c) + 1];
+    for (std::size_t c = 0; c < count; ++c) out.start[c + 1] += out.start[c];
+    MappedBuffer<std::uint32_t> fill(out.start.begin(), out.start.end() - 1);
+    for (std::size_t i = 0; i < label.size(); ++i) out.members[fill[std::size_t(label[i])]++] = std::uint32_t(i);
+    return out;
+}
+
 }  // namespace s4

@@ -2,8 +2,12 @@
 // An undirected graph with non-negative edge weights, stored as an edge list, plus the vertex
 // adjacency (CSR) that the partition algorithms walk.
 
+#include "core/common/MappedBuffer.h"
+
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <utility>
 #include <vector>
 
 namespace s4 {
@@ -45,8 +49,10 @@ std::size_t connectedComponentsByKey(const WeightedGraph& graph, const std::vect
 /// smallest vertex; returns the count. For callers whose key would be computed per vertex (the cut
 /// pursuit's (component, side)), so that no key array is stored.
 template <typename Joined>
-std::size_t connectedComponentsWhere(const WeightedGraph& graph, Joined&& joined, std::vector<std::int32_t>& component) {
-    const std::size_t n = graph.vertexCount;
+std::size_t connectedComponentsWhere(std::size_t vertexCount, std::span<const std::uint32_t> edgeSource,
+                                     std::span<const std::uint32_t> edgeTarget, Joined&& joined,
+                                     std::vector<std::int32_t>& component) {
+    const std::size_t n = vertexCount;
     // Union–find whose root is always the smallest vertex of its set (the larger root is linked under
     // the smaller), so a single ascending pass numbers the sets by their smallest vertex.
     std::vector<std::uint32_t> parent(n);
@@ -58,8 +64,8 @@ std::size_t connectedComponentsWhere(const WeightedGraph& graph, Joined&& joined
         }
         return v;
     };
-    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-        const std::uint32_t u = graph.edgeSource[e], v = graph.edgeTarget[e];
+    for (std::size_t e = 0; e < edgeSource.size(); ++e) {
+        const std::uint32_t u = edgeSource[e], v = edgeTarget[e];
         if (!joined(u, v)) continue;
         const std::uint32_t a = find(u), b = find(v);
         if (a < b)
@@ -75,6 +81,21 @@ std::size_t connectedComponentsWhere(const WeightedGraph& graph, Joined&& joined
     }
     return std::size_t(count);
 }
+
+/// The same for a WeightedGraph.
+template <typename Joined>
+std::size_t connectedComponentsWhere(const WeightedGraph& graph, Joined&& joined, std::vector<std::int32_t>& component) {
+    return connectedComponentsWhere(graph.vertexCount, graph.edgeSource, graph.edgeTarget,
+                                    std::forward<Joined>(joined), component);
+}
+
+/// The vertices of each label (labels 0..count-1, one per vertex), contiguous: those of label c are
+/// members[start[c] .. start[c+1]), ascending (a counting sort).
+struct LabelMembers {
+    MappedBuffer<std::uint32_t> start;    ///< count + 1 offsets
+    MappedBuffer<std::uint32_t> members;  ///< one per vertex
+};
+LabelMembers membersByLabel(std::span<const std::int32_t> label, std::size_t count);
 
 /// Renumbers arbitrary labels 0..S-1 in order of each label's smallest vertex; returns S.
 std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels);
