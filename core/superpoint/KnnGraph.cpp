@@ -53,21 +53,20 @@ WeightedGraph buildGraph(const NeighborLists& neighbours, int columns, EdgeWeigh
             }
         }
     };
-    std::vector<std::uint32_t> start(n + 1, 0);
+    WeightedGraph g;
+    g.vertexCount = n;
+    std::vector<std::uint32_t>& start = g.firstEdge;  // each edge's row is its smaller endpoint
+    start.assign(n + 1, 0);
     forEachEdge([&](std::uint32_t a, std::uint32_t, float) { ++start[a + 1]; });
     for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v];
     const std::size_t edgeCount = start[n];
 
-    WeightedGraph g;
-    g.vertexCount = n;
-    g.edgeSource.resize(edgeCount);
     g.edgeTarget.resize(edgeCount);
     g.edgeWeight.resize(edgeCount);  // holds the squared lengths until the weights are known
     {
         std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
         forEachEdge([&](std::uint32_t a, std::uint32_t b, float d2) {
             const std::uint32_t e = fill[a]++;
-            g.edgeSource[e] = a;
             g.edgeTarget[e] = b;
             g.edgeWeight[e] = d2;
         });

@@ -68,6 +68,7 @@ void checkPlanarMergeParams(const PlanarMergeParams& params) {
 PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<float>&& features, std::size_t dim,
                                            const std::vector<Eigen::Vector3f>& positions, double lengthScale,
                                            std::vector<std::int32_t>& component) {
+    graph.validate();  // its rows are walked unchecked below
     const std::size_t n = graph.vertexCount;
     if (component.size() != n || positions.size() != n)
         throw InvalidArgument("planar merge: one label and one position per vertex expected");
@@ -116,16 +117,16 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
     for (auto& f : in.fit) f.sse = leastEigenvalue(f.scatter);
 
     // Adjacency (CSR, each list ascending without repeats), gathered a range of components at a time
-    // (about an eighth of the edge ends between components each, one pass over the edges per range), so
-    // that the raw lists of every edge end (8 bytes per crossing edge) are never all held; then the graph
-    // is released.
+    // (about an eighth of the edge ends between components each; each range's pass skips the blocks of
+    // rows that cannot touch it), so that the raw lists of every edge end (8 bytes per crossing edge) are
+    // never all held; then the graph is released.
     MappedBuffer<std::uint32_t> raw(count + 1, 0);
-    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-        const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
-        if (a == b) continue;
+    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
+        const auto a = component[u], b = component[v];
+        if (a == b) return;
         ++raw[std::size_t(a) + 1];
         ++raw[std::size_t(b) + 1];
-    }
+    });
     for (std::size_t c = 0; c < count; ++c) {
         if (std::uint64_t(raw[c + 1]) + raw[c] > UINT32_MAX)
             throw InvalidArgument("planar merge: too many edges between components for 32-bit offsets");
@@ -133,18 +134,19 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
     }
     in.adjacencyStart.assign(count + 1, 0);
     const std::size_t chunk = std::max<std::size_t>(raw[count] / 8, 4096);
+    const CrossingEdgeBlocks blocks = crossingEdgeBlocks(graph, component);
     MappedBuffer<std::int32_t> listed;
     for (std::size_t lo = 0; lo < count;) {
         std::size_t hi = lo + 1;
         while (hi < count && raw[hi + 1] - raw[lo] <= chunk) ++hi;
         listed.assign(raw[hi] - raw[lo], 0);
         MappedBuffer<std::uint32_t> fill(raw.begin() + std::ptrdiff_t(lo), raw.begin() + std::ptrdiff_t(hi));
-        for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-            const auto a = component[graph.edgeSource[e]], b = component[graph.edgeTarget[e]];
-            if (a == b) continue;
-            if (std::size_t(a) >= lo && std::size_t(a) < hi) listed[fill[std::size_t(a) - lo]++ - raw[lo]] = b;
-            if (std::size_t(b) >= lo && std::size_t(b) < hi) listed[fill[std::size_t(b) - lo]++ - raw[lo]] = a;
-        }
+        forEachCrossingEdgeTouching(
+            graph, component, blocks, std::int32_t(lo), std::int32_t(hi),
+            [&](std::uint32_t, std::uint32_t, std::size_t, std::int32_t a, std::int32_t b) {
+                if (std::size_t(a) >= lo && std::size_t(a) < hi) listed[fill[std::size_t(a) - lo]++ - raw[lo]] = b;
+                if (std::size_t(b) >= lo && std::size_t(b) < hi) listed[fill[std::size_t(b) - lo]++ - raw[lo]] = a;
+            });
         for (std::size_t c = lo; c < hi; ++c) {
             const auto begin = listed.begin() + (raw[c] - raw[lo]), end = listed.begin() + (raw[c + 1] - raw[lo]);
             std::sort(begin, end);

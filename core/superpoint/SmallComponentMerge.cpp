@@ -36,12 +36,12 @@ SharedWeights sharedWeightsOfSmall(const WeightedGraph& graph, const std::vector
     SharedWeights out;
     out.start.assign(count + 1, 0);
     auto forEachEntry = [&](auto&& visit) {
-        for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-            const auto a = root(component[graph.edgeSource[e]]), b = root(component[graph.edgeTarget[e]]);
-            if (a == b) continue;
+        graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t e) {
+            const auto a = root(component[u]), b = root(component[v]);
+            if (a == b) return;
             if (isSmall(a)) visit(a, b, graph.edgeWeight[e]);
             if (isSmall(b)) visit(b, a, graph.edgeWeight[e]);
-        }
+        });
     };
     forEachEntry([&](std::int32_t from, std::int32_t, float) { ++out.start[std::size_t(from) + 1]; });
     for (std::size_t c = 0; c < count; ++c) out.start[c + 1] += out.start[c];
@@ -59,6 +59,7 @@ SharedWeights sharedWeightsOfSmall(const WeightedGraph& graph, const std::vector
 
 std::size_t mergeSmallComponents(const WeightedGraph& graph, std::vector<std::int32_t>& component,
                                  std::size_t minSize, SmallMergeRule rule, const SmallMergeEnergy* energy) {
+    graph.validate();  // its rows are walked unchecked below
     if (component.size() != graph.vertexCount)
         throw InvalidArgument("small-component merge: one label per vertex expected");
     const bool byEnergy = rule == SmallMergeRule::Energy;

@@ -9,20 +9,62 @@
 
 namespace s4 {
 
-void WeightedGraph::validate() const {
-    if (edgeTarget.size() != edgeSource.size() || edgeWeight.size() != edgeSource.size())
+std::uint32_t WeightedGraph::edgeSource(std::size_t e) const {
+    if (e >= edgeCount()) throw InvalidArgument("graph: edge " + std::to_string(e) + " does not exist");
+    // The last row whose first edge is ≤ e (rows of isolated vertices are empty and skipped).
+    const auto it = std::upper_bound(firstEdge.begin(), firstEdge.end(), std::uint32_t(e));
+    return std::uint32_t(it - firstEdge.begin() - 1);
+}
+
+WeightedGraph WeightedGraph::fromEdges(const GraphEdges& edges) {
+    const std::size_t m = edges.source.size();
+    if (edges.target.size() != m || edges.weight.size() != m)
         throw InvalidArgument("graph: edge source, target and weight lists differ in length");
+    if (m >= std::size_t(UINT32_MAX))
+        throw InvalidArgument("graph: too many edges for 32-bit offsets (" + std::to_string(m) + ")");
+    if (edges.vertexCount >= std::size_t(INT32_MAX))
+        throw InvalidArgument("graph: too many vertices for 32-bit labels");
+    const std::size_t n = edges.vertexCount;
+    for (std::size_t e = 0; e < m; ++e)
+        if (edges.source[e] >= n || edges.target[e] >= n)
+            throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
+                                  std::to_string(n) + "-1");
+    WeightedGraph g;
+    g.vertexCount = n;
+    g.firstEdge.assign(n + 1, 0);
+    for (const std::uint32_t u : edges.source) ++g.firstEdge[u + 1];
+    for (std::size_t v = 0; v < n; ++v) g.firstEdge[v + 1] += g.firstEdge[v];
+    g.edgeTarget.resize(m);
+    g.edgeWeight.resize(m);
+    std::vector<std::uint32_t> fill(g.firstEdge.begin(), g.firstEdge.end() - 1);
+    for (std::size_t e = 0; e < m; ++e) {
+        const std::uint32_t at = fill[edges.source[e]]++;
+        g.edgeTarget[at] = edges.target[e];
+        g.edgeWeight[at] = edges.weight[e];
+    }
+    g.validate();
+    return g;
+}
+
+void WeightedGraph::validate() const {
     if (vertexCount >= std::size_t(INT32_MAX))
         throw InvalidArgument("graph: too many vertices for 32-bit labels");
-    for (std::size_t e = 0; e < edgeSource.size(); ++e) {
-        if (edgeSource[e] >= vertexCount || edgeTarget[e] >= vertexCount)
-            throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
-                                  std::to_string(vertexCount) + "-1");
-        if (edgeSource[e] == edgeTarget[e])
-            throw InvalidArgument("graph: edge " + std::to_string(e) + " is a self-loop");
-        if (!(edgeWeight[e] >= 0.0f) || !std::isfinite(edgeWeight[e]))
-            throw InvalidArgument("graph: weight of edge " + std::to_string(e) +
-                                  " is negative or not finite");
+    if (edgeWeight.size() != edgeTarget.size())
+        throw InvalidArgument("graph: edge target and weight lists differ in length");
+    if (firstEdge.size() != vertexCount + 1 || firstEdge.front() != 0 || firstEdge.back() != edgeTarget.size())
+        throw InvalidArgument("graph: the row offsets must be vertexCount + 1 values from 0 to the edge count");
+    for (std::size_t u = 0; u < vertexCount; ++u) {
+        if (firstEdge[u + 1] < firstEdge[u])
+            throw InvalidArgument("graph: the row offsets decrease at vertex " + std::to_string(u));
+        for (std::size_t e = firstEdge[u]; e < firstEdge[u + 1]; ++e) {
+            if (edgeTarget[e] >= vertexCount)
+                throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
+                                      std::to_string(vertexCount) + "-1");
+            if (edgeTarget[e] == u) throw InvalidArgument("graph: edge " + std::to_string(e) + " is a self-loop");
+            if (!(edgeWeight[e] >= 0.0f) || !std::isfinite(edgeWeight[e]))
+                throw InvalidArgument("graph: weight of edge " + std::to_string(e) +
+                                      " is negative or not finite");
+        }
     }
 }
 
@@ -30,18 +72,17 @@ Adjacency buildAdjacency(const WeightedGraph& graph) {
     Adjacency a;
     const std::size_t n = graph.vertexCount;
     a.offset.assign(n + 1, 0);
-    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-        ++a.offset[graph.edgeSource[e] + 1];
-        ++a.offset[graph.edgeTarget[e] + 1];
-    }
+    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
+        ++a.offset[u + 1];
+        ++a.offset[v + 1];
+    });
     for (std::size_t v = 0; v < n; ++v) a.offset[v + 1] += a.offset[v];
     a.neighbour.resize(a.offset[n]);
     std::vector<std::uint32_t> fill(a.offset.begin(), a.offset.end() - 1);
-    for (std::size_t e = 0; e < graph.edgeCount(); ++e) {
-        const auto u = graph.edgeSource[e], v = graph.edgeTarget[e];
+    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
         a.neighbour[fill[u]++] = v;
         a.neighbour[fill[v]++] = u;
-    }
+    });
     return a;
 }
 
@@ -97,6 +138,21 @@ std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
         l = it->second;
     }
     return remap.size();
+}
+
+CrossingEdgeBlocks crossingEdgeBlocks(const WeightedGraph& graph, std::span<const std::int32_t> label) {
+    CrossingEdgeBlocks blocks;
+    const std::size_t count = (graph.vertexCount + CrossingEdgeBlocks::kRows - 1) / CrossingEdgeBlocks::kRows;
+    blocks.lowest.assign(count, INT32_MAX);
+    blocks.highest.assign(count, -1);
+    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
+        const std::int32_t a = label[u], b = label[v];
+        if (a == b) return;
+        const std::size_t block = u / CrossingEdgeBlocks::kRows;
+        blocks.lowest[block] = std::min({blocks.lowest[block], a, b});
+        blocks.highest[block] = std::max({blocks.highest[block], a, b});
+    });
+    return blocks;
 }
 
 LabelMembers membersByLabel(std::span<const std::int32_t> label, std::size_t count) {

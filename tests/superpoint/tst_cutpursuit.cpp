@@ -28,19 +28,17 @@ struct Noise {
 };
 
 WeightedGraph chain(std::size_t n) {
-    WeightedGraph g;
+    GraphEdges g;
     g.vertexCount = n;
     for (std::uint32_t i = 0; i + 1 < n; ++i) {
-        g.edgeSource.push_back(i);
-        g.edgeTarget.push_back(i + 1);
-        g.edgeWeight.push_back(1.0f);
+        g.add(i, i + 1, 1.0f);
     }
-    return g;
+    return WeightedGraph::fromEdges(g);
 }
 
 // Symmetrised k-nearest-neighbour graph by brute force (independent of the library's kNN).
 WeightedGraph knnGraph(const std::vector<Eigen::Vector3f>& p, int k) {
-    WeightedGraph g;
+    GraphEdges g;
     g.vertexCount = p.size();
     std::map<std::pair<std::uint32_t, std::uint32_t>, bool> seen;
     for (std::uint32_t i = 0; i < p.size(); ++i) {
@@ -51,13 +49,11 @@ WeightedGraph knnGraph(const std::vector<Eigen::Vector3f>& p, int k) {
         for (int m = 0; m < k; ++m) {
             const auto key = std::minmax(i, d[std::size_t(m)].second);
             if (seen.emplace(key, true).second) {
-                g.edgeSource.push_back(key.first);
-                g.edgeTarget.push_back(key.second);
-                g.edgeWeight.push_back(1.0f);
+                g.add(key.first, key.second, 1.0f);
             }
         }
     }
-    return g;
+    return WeightedGraph::fromEdges(g);
 }
 
 // True if two labellings define the same partition (equal up to renaming).
@@ -90,43 +86,37 @@ double energyOf(const WeightedGraph& g, const std::vector<float>& f, std::size_t
             e += t * t;
         }
     for (std::size_t k = 0; k < g.edgeCount(); ++k)
-        if (comp[g.edgeSource[k]] != comp[g.edgeTarget[k]]) e += rho * g.edgeWeight[k];
+        if (comp[g.edgeSource(k)] != comp[g.edgeTarget[k]]) e += rho * g.edgeWeight[k];
     return e;
 }
 
 /// A w×w 4-connected grid, vertex y·w + x; horizontal edges weigh `horizontal`, vertical `vertical`.
 WeightedGraph gridGraph(int w, float horizontal, float vertical) {
-    WeightedGraph g;
+    GraphEdges g;
     g.vertexCount = std::size_t(w * w);
     for (int y = 0; y < w; ++y)
         for (int x = 0; x < w; ++x) {
             const auto i = std::uint32_t(y * w + x);
             if (x + 1 < w) {
-                g.edgeSource.push_back(i);
-                g.edgeTarget.push_back(i + 1);
-                g.edgeWeight.push_back(horizontal);
+                g.add(i, i + 1, horizontal);
             }
             if (y + 1 < w) {
-                g.edgeSource.push_back(i);
-                g.edgeTarget.push_back(i + std::uint32_t(w));
-                g.edgeWeight.push_back(vertical);
+                g.add(i, i + std::uint32_t(w), vertical);
             }
         }
-    return g;
+    return WeightedGraph::fromEdges(g);
 }
 
 /// Three separate chains of 10, 20 and 30 vertices (0–9, 10–29, 30–59).
 WeightedGraph threeChains() {
-    WeightedGraph g;
+    GraphEdges g;
     g.vertexCount = 60;
     const std::size_t starts[] = {0, 10, 30, 60};
     for (int c = 0; c < 3; ++c)
         for (std::size_t i = starts[c]; i + 1 < starts[c + 1]; ++i) {
-            g.edgeSource.push_back(std::uint32_t(i));
-            g.edgeTarget.push_back(std::uint32_t(i + 1));
-            g.edgeWeight.push_back(1.0f);
+            g.add(std::uint32_t(i), std::uint32_t(i + 1), 1.0f);
         }
-    return g;
+    return WeightedGraph::fromEdges(g);
 }
 
 /// A 120×120 4-connected grid (14,400 vertices: enough for several parallel flow graphs) whose values
@@ -379,8 +369,8 @@ private slots:
         std::vector<std::uint8_t> seenLabel(one.componentCount, 0);
         std::vector<std::vector<std::uint32_t>> adj(g.vertexCount);
         for (std::size_t e = 0; e < g.edgeCount(); ++e) {
-            adj[g.edgeSource[e]].push_back(g.edgeTarget[e]);
-            adj[g.edgeTarget[e]].push_back(g.edgeSource[e]);
+            adj[g.edgeSource(e)].push_back(g.edgeTarget[e]);
+            adj[g.edgeTarget[e]].push_back(g.edgeSource(e));
         }
         for (std::uint32_t s = 0; s < g.vertexCount; ++s) {
             if (reach[s] >= 0) continue;
@@ -422,7 +412,7 @@ private slots:
         }
         std::map<std::pair<std::int32_t, std::int32_t>, double> shared;
         for (std::size_t e = 0; e < g.edgeCount(); ++e) {
-            const auto a = r.component[g.edgeSource[e]], b = r.component[g.edgeTarget[e]];
+            const auto a = r.component[g.edgeSource(e)], b = r.component[g.edgeTarget[e]];
             if (a != b) shared[{std::min(a, b), std::max(a, b)}] += g.edgeWeight[e];
         }
         QVERIFY(shared.size() > 600);

@@ -27,13 +27,10 @@ struct Cloud {
     std::vector<float> features;  // N × dim
     std::size_t dim = 0;
     std::vector<std::int32_t> component;
-    WeightedGraph graph;
+    GraphEdges edges;  // unit weights
 
-    void addEdge(std::uint32_t a, std::uint32_t b) {
-        graph.edgeSource.push_back(a);
-        graph.edgeTarget.push_back(b);
-        graph.edgeWeight.push_back(1.0f);
-    }
+    void addEdge(std::uint32_t a, std::uint32_t b) { edges.add(a, b, 1.0f); }
+    WeightedGraph graph() const { return WeightedGraph::fromEdges(edges); }
 };
 
 // Two 2 × 2 squares of 4 points each, (±1, ±1, 0) with feature 0 as component 0 and (±1, ±1, h) with
@@ -50,14 +47,14 @@ Cloud twoSquares(float h, const Eigen::Vector3f& offset = Eigen::Vector3f::Zero(
                 c.features.push_back(float(layer));
                 c.component.push_back(layer == 0 ? 7 : 3);  // any labels; the result is renumbered
             }
-    c.graph.vertexCount = c.positions.size();
+    c.edges.vertexCount = c.positions.size();
     for (std::uint32_t a = 0; a < 8; ++a)
         for (std::uint32_t b = a + 1; b < 8; ++b) c.addEdge(a, b);
     return c;
 }
 
 std::size_t merged(Cloud c, double lengthScale, double penalty, double featureWeight) {
-    return mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, lengthScale, c.component,
+    return mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, lengthScale, c.component,
                                 {penalty, featureWeight});
 }
 
@@ -72,7 +69,7 @@ void addGrid(Cloud& c, int w, const Eigen::Vector3f& origin, const Eigen::Vector
             c.component.push_back(label);
             for (std::size_t k = 0; k < c.dim; ++k) c.features.push_back(0.5f);
         }
-    c.graph.vertexCount = c.positions.size();
+    c.edges.vertexCount = c.positions.size();
     for (int i = 0; i < w; ++i)
         for (int j = 0; j < w; ++j) {
             const auto p = first + std::uint32_t(i * w + j);
@@ -108,8 +105,8 @@ std::vector<std::int32_t> referenceMerge(const Cloud& c, double lengthScale, con
         std::map<std::int32_t, std::vector<std::size_t>> members;
         for (std::size_t i = 0; i < comp.size(); ++i) members[comp[i]].push_back(i);
         std::set<std::pair<std::int32_t, std::int32_t>> pairs;
-        for (std::size_t e = 0; e < c.graph.edgeCount(); ++e) {
-            const auto a = comp[c.graph.edgeSource[e]], b = comp[c.graph.edgeTarget[e]];
+        for (std::size_t e = 0; e < c.edges.source.size(); ++e) {
+            const auto a = comp[c.edges.source[e]], b = comp[c.edges.target[e]];
             if (a != b) pairs.insert({std::min(a, b), std::max(a, b)});
         }
         double best = std::numeric_limits<double>::infinity();
@@ -158,7 +155,7 @@ Cloud randomCloud(std::uint32_t seed, int perCluster = 40) {
         }
     }
     const std::size_t n = c.positions.size();
-    c.graph.vertexCount = n;
+    c.edges.vertexCount = n;
     std::set<std::pair<std::uint32_t, std::uint32_t>> edges;
     for (std::size_t i = 0; i < n; ++i) {
         std::vector<std::pair<float, std::uint32_t>> d;
@@ -218,7 +215,7 @@ private slots:
         const Eigen::Vector3f far(40000.0f, -30000.0f, 20000.0f);
         for (const double f : {1 + 1e-9, 1 - 1e-9}) {
             Cloud c = twoSquares(0.5f, far, 8.0f);
-            const std::size_t count = mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 8.0,
+            const std::size_t count = mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 8.0,
                                                            c.component, {cost * f, 0.1});
             QCOMPARE(count, std::size_t(f > 1 ? 1 : 2));
         }
@@ -227,11 +224,11 @@ private slots:
     void labelsAreRenumberedAndPenaltyZeroJoinsNothing() {
         Cloud c = twoSquares(0.0f);  // coplanar, but different features: cost 2μ > 0
         std::vector<std::int32_t> labels = c.component;
-        QCOMPARE(mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {0.0, 0.1}),
+        QCOMPARE(mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 1.0, labels, {0.0, 0.1}),
                  std::size_t(2));
         QCOMPARE(labels, (std::vector<std::int32_t>{0, 0, 0, 0, 1, 1, 1, 1}));
         labels = c.component;
-        QCOMPARE(mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {1.0, 0.1}),
+        QCOMPARE(mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 1.0, labels, {1.0, 0.1}),
                  std::size_t(1));
         QCOMPARE(labels, std::vector<std::int32_t>(8, 0));
     }
@@ -253,10 +250,10 @@ private slots:
         for (int i = 0; i < 3; ++i) add(-0.5f, 0.0f, 0);
         for (int i = 0; i < 3; ++i) add(0.0f, 0.0f, 1);
         add(0.5f, 0.5f, 2);
-        c.graph.vertexCount = c.positions.size();
-        for (std::uint32_t i = 0; i + 1 < c.graph.vertexCount; ++i) c.addEdge(i, i + 1);
+        c.edges.vertexCount = c.positions.size();
+        for (std::uint32_t i = 0; i + 1 < c.edges.vertexCount; ++i) c.addEdge(i, i + 1);
         std::vector<std::int32_t> labels = c.component;
-        QCOMPARE(mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {0.5, 1.0}),
+        QCOMPARE(mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 1.0, labels, {0.5, 1.0}),
                  std::size_t(2));
         QCOMPARE(labels, (std::vector<std::int32_t>{0, 0, 0, 1, 1, 1, 1}));
     }
@@ -281,7 +278,7 @@ private slots:
             c.addEdge(std::uint32_t(i * 10), std::uint32_t(400 + i * 10));  // floor edge y=0 – wall bottom
         }
         std::vector<std::int32_t> labels = c.component;
-        const std::size_t count = mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 1.0, labels, {});
+        const std::size_t count = mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 1.0, labels, {});
         QCOMPARE(count, std::size_t(2));
         for (std::size_t i = 0; i < 400; ++i) QCOMPARE(labels[i], 0);
         for (std::size_t i = 400; i < 500; ++i) QCOMPARE(labels[i], 1);
@@ -297,7 +294,7 @@ private slots:
                 std::vector<std::int32_t> start = c.component;
                 const std::size_t before = relabelByFirstVertex(start);
                 const std::size_t count =
-                    mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 0.7, labels, params);
+                    mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 0.7, labels, params);
                 const auto expected = referenceMerge(c, 0.7, params);
                 QCOMPARE(labels, expected);
                 QCOMPARE(count, std::size_t(*std::max_element(expected.begin(), expected.end()) + 1));
@@ -317,12 +314,12 @@ private slots:
         const std::size_t before = relabelByFirstVertex(start);
         QVERIFY(before > 400);
         std::size_t edgeEnds = 0;  // ends of edges between components: the summary's ranges hold ≤ 4,096
-        for (std::size_t e = 0; e < c.graph.edgeCount(); ++e)
-            edgeEnds += 2 * (start[c.graph.edgeSource[e]] != start[c.graph.edgeTarget[e]]);
+        for (std::size_t e = 0; e < c.edges.source.size(); ++e)
+            edgeEnds += 2 * (start[c.edges.source[e]] != start[c.edges.target[e]]);
         QVERIFY2(edgeEnds > 2 * 4096, qPrintable(QString::number(edgeEnds)));
         const PlanarMergeParams params{0.5, 0.2};
         std::vector<std::int32_t> labels = c.component;
-        PlanarMergeInput in = summarisePlanarMergeInput(WeightedGraph(c.graph), std::vector<float>(c.features), c.dim,
+        PlanarMergeInput in = summarisePlanarMergeInput(c.graph(), std::vector<float>(c.features), c.dim,
                                                         c.positions, 0.7, labels);
         const std::size_t count = mergePiecewisePlanar(std::move(in), labels, params);
         QCOMPARE(labels, referenceMerge(c, 0.7, params));
@@ -332,11 +329,11 @@ private slots:
     void movingAndScalingTheCloudChangesNothing() {
         const Cloud c = randomCloud(9);
         std::vector<std::int32_t> base = c.component;
-        mergePiecewisePlanar(c.graph, c.positions, c.features, c.dim, 0.7, base, {0.5, 0.2});
+        mergePiecewisePlanar(c.graph(), c.positions, c.features, c.dim, 0.7, base, {0.5, 0.2});
         Cloud moved = c;
         for (auto& p : moved.positions) p = 4.0f * p + Eigen::Vector3f(1000.0f, 2000.0f, -500.0f);
         std::vector<std::int32_t> labels = moved.component;
-        mergePiecewisePlanar(moved.graph, moved.positions, moved.features, moved.dim, 2.8, labels, {0.5, 0.2});
+        mergePiecewisePlanar(moved.graph(), moved.positions, moved.features, moved.dim, 2.8, labels, {0.5, 0.2});
         QCOMPARE(labels, base);
     }
 
@@ -344,7 +341,7 @@ private slots:
         Cloud c = twoSquares(0.5f);
         auto run = [&](double ell, PlanarMergeParams p, std::size_t dim, const Progress& progress = {}) {
             std::vector<std::int32_t> labels = c.component;
-            return mergePiecewisePlanar(c.graph, c.positions, c.features, dim, ell, labels, p, progress);
+            return mergePiecewisePlanar(c.graph(), c.positions, c.features, dim, ell, labels, p, progress);
         };
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, run(0.0, {}, 1));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, run(std::numeric_limits<double>::quiet_NaN(), {}, 1));
@@ -361,7 +358,7 @@ private slots:
         c = twoSquares(0.5f);
         {
             std::vector<std::int32_t> labels = c.component;
-            PlanarMergeInput in = summarisePlanarMergeInput(WeightedGraph(c.graph), std::vector<float>(c.features),
+            PlanarMergeInput in = summarisePlanarMergeInput(c.graph(), std::vector<float>(c.features),
                                                             c.dim, c.positions, 1.0, labels);
             QCOMPARE(in.adjacency.size(), std::size_t(2));
             PlanarMergeInput oneWay = in;

@@ -16,11 +16,7 @@ using namespace s4;
 
 namespace {
 
-void addEdge(WeightedGraph& g, std::uint32_t a, std::uint32_t b, float w) {
-    g.edgeSource.push_back(a);
-    g.edgeTarget.push_back(b);
-    g.edgeWeight.push_back(w);
-}
+void addEdge(GraphEdges& g, std::uint32_t a, std::uint32_t b, float w) { g.add(a, b, w); }
 
 // The rule restated plainly: passes until nothing changes; in a pass, the components smaller than
 // minSize at its start, smallest first (lower label first on ties), each takes the neighbour (by the
@@ -56,7 +52,7 @@ std::vector<std::int32_t> referenceMerge(const WeightedGraph& g, std::vector<std
             if (size[std::size_t(c)] >= minSize) continue;
             std::vector<std::pair<std::int32_t, float>> touching;  // (neighbour's start root, weight)
             for (std::size_t e = 0; e < g.edgeCount(); ++e) {
-                const auto a = startRoot[std::size_t(comp[g.edgeSource[e]])], b = startRoot[std::size_t(comp[g.edgeTarget[e]])];
+                const auto a = startRoot[std::size_t(comp[g.edgeSource(e)])], b = startRoot[std::size_t(comp[g.edgeTarget[e]])];
                 if (a == c0 && b != c0) touching.emplace_back(b, g.edgeWeight[e]);
                 if (b == c0 && a != c0) touching.emplace_back(a, g.edgeWeight[e]);
             }
@@ -102,17 +98,18 @@ private slots:
     void smallComponentGoesToStrongestNeighbour() {
         // Components A = {0,1,2,3}, B = {4}, C = {5,6,7,8}. B touches A with weight 0.5 and C with
         // weights 0.4 + 0.3 = 0.7 → B joins C. Result: {0..3}, {4..8}.
-        WeightedGraph g;
-        g.vertexCount = 9;
-        addEdge(g, 0, 1, 1);
-        addEdge(g, 1, 2, 1);
-        addEdge(g, 2, 3, 1);
-        addEdge(g, 3, 4, 0.5f);
-        addEdge(g, 4, 5, 0.4f);
-        addEdge(g, 4, 6, 0.3f);
-        addEdge(g, 5, 6, 1);
-        addEdge(g, 6, 7, 1);
-        addEdge(g, 7, 8, 1);
+        GraphEdges edges;
+        edges.vertexCount = 9;
+        addEdge(edges, 0, 1, 1);
+        addEdge(edges, 1, 2, 1);
+        addEdge(edges, 2, 3, 1);
+        addEdge(edges, 3, 4, 0.5f);
+        addEdge(edges, 4, 5, 0.4f);
+        addEdge(edges, 4, 6, 0.3f);
+        addEdge(edges, 5, 6, 1);
+        addEdge(edges, 6, 7, 1);
+        addEdge(edges, 7, 8, 1);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         std::vector<std::int32_t> comp{7, 7, 7, 7, 3, 5, 5, 5, 5};
         QCOMPARE(mergeSmallComponents(g, comp, 2), std::size_t(2));
         QCOMPARE(comp, (std::vector<std::int32_t>{0, 0, 0, 0, 1, 1, 1, 1, 1}));
@@ -123,9 +120,10 @@ private slots:
         // (1, 2, 3, 4, 5). Smallest first, lowest label on ties: {0} → {1} (only neighbour);
         // {1} would go to 2 (weight 2 > 1)... resolved through roots. Every final piece must have ≥ 3
         // vertices and be contiguous.
-        WeightedGraph g;
-        g.vertexCount = 6;
-        for (std::uint32_t i = 0; i < 5; ++i) addEdge(g, i, i + 1, float(i + 1));
+        GraphEdges edges;
+        edges.vertexCount = 6;
+        for (std::uint32_t i = 0; i < 5; ++i) addEdge(edges, i, i + 1, float(i + 1));
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         std::vector<std::int32_t> comp{0, 1, 2, 3, 4, 5};
         const std::size_t count = mergeSmallComponents(g, comp, 3);
         std::vector<int> size(count, 0);
@@ -139,10 +137,11 @@ private slots:
 
     void isolatedSmallPieceIsKept() {
         // {0,1,2} connected, {3} has no edge: it cannot merge anywhere.
-        WeightedGraph g;
-        g.vertexCount = 4;
-        addEdge(g, 0, 1, 1);
-        addEdge(g, 1, 2, 1);
+        GraphEdges edges;
+        edges.vertexCount = 4;
+        addEdge(edges, 0, 1, 1);
+        addEdge(edges, 1, 2, 1);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         std::vector<std::int32_t> comp{0, 0, 1, 2};
         QCOMPARE(mergeSmallComponents(g, comp, 2), std::size_t(2));
         QCOMPARE(comp, (std::vector<std::int32_t>{0, 0, 0, 1}));
@@ -152,9 +151,10 @@ private slots:
         // Chain A = {0,1,2} (feature 0) — B = {3} (feature 0.9) — C = {4,5,6} (feature 1), all weights 1,
         // ρ = 0.1, minSize 2. B shares weight 1 with both: SharedWeight takes the lower label, A.
         // Energy: ΔE(B→A) = (1·3/4)·0.81 − 0.1 = 0.5075, ΔE(B→C) = (1·3/4)·0.01 − 0.1 = −0.0925 → C.
-        WeightedGraph g;
-        g.vertexCount = 7;
-        for (std::uint32_t i = 0; i < 6; ++i) addEdge(g, i, i + 1, 1.0f);
+        GraphEdges edges;
+        edges.vertexCount = 7;
+        for (std::uint32_t i = 0; i < 6; ++i) addEdge(edges, i, i + 1, 1.0f);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         const std::vector<float> f{0, 0, 0, 0.9f, 1, 1, 1};
         const SmallMergeEnergy energy{f, 1, 0.1};
         std::vector<std::int32_t> byWeight{0, 0, 0, 1, 2, 2, 2};
@@ -175,14 +175,15 @@ private slots:
         std::mt19937 rng(11);
         for (int trial = 0; trial < 12; ++trial) {
             const std::size_t n = 150 + std::size_t(trial) * 20;
-            WeightedGraph g;
-            g.vertexCount = n;
+            GraphEdges edges;
+            edges.vertexCount = n;
             std::uniform_int_distribution<std::uint32_t> vertex(0, std::uint32_t(n - 1));
             std::uniform_real_distribution<float> weight(0.05f, 1.0f);
             for (std::size_t e = 0; e < n * 2; ++e) {
                 const auto a = vertex(rng), b = vertex(rng);
-                if (a != b) addEdge(g, std::min(a, b), std::max(a, b), weight(rng));
+                if (a != b) addEdge(edges, std::min(a, b), std::max(a, b), weight(rng));
             }
+            const WeightedGraph g = WeightedGraph::fromEdges(edges);
             std::vector<float> features(n * 3);
             std::uniform_real_distribution<float> value(0.0f, 1.0f);
             for (auto& x : features) x = value(rng);
@@ -203,9 +204,10 @@ private slots:
     }
 
     void sizeOneIsANoOpBesidesRenumbering() {
-        WeightedGraph g;
-        g.vertexCount = 3;
-        addEdge(g, 0, 1, 1);
+        GraphEdges edges;
+        edges.vertexCount = 3;
+        addEdge(edges, 0, 1, 1);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         std::vector<std::int32_t> comp{9, 4, 9};
         QCOMPARE(mergeSmallComponents(g, comp, 1), std::size_t(2));
         QCOMPARE(comp, (std::vector<std::int32_t>{0, 1, 0}));

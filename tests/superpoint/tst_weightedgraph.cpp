@@ -1,14 +1,19 @@
-// Graph helpers of the superpoint stage: connected components by key from the edge list (union–find)
-// against a hand-worked case and the adjacency walk, and the kNN graph from the first columns of a wider
-// kNN table against the graph of a table holding only those columns, and against a pair-set reference
-// (every listed pair once, shortest listed length, ascending pairs) on tables with padding, repeats and
-// asymmetric lengths.
+// Graph helpers of the superpoint stage: the graph's rows from an edge list in any order (grouping,
+// order within a row, the source of each edge, rejection of malformed input); the crossing-edge passes
+// that skip blocks of rows, against a full filtered pass; connected components by key from the graph
+// (union–find) against a hand-worked case and the adjacency walk; and the kNN graph from the first
+// columns of a wider kNN table against the graph of a table holding only those columns, and against a
+// pair-set reference (every listed pair once, shortest listed length, ascending pairs) on tables with
+// padding, repeats and asymmetric lengths.
+#include "core/common/Error.h"
 #include "core/superpoint/KnnGraph.h"
 #include "core/superpoint/WeightedGraph.h"
 
 #include <QtTest>
 
+#include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <vector>
@@ -18,17 +23,15 @@ using namespace s4;
 namespace {
 
 WeightedGraph randomGraph(std::mt19937& rng, std::size_t n, std::size_t edges) {
-    WeightedGraph g;
+    GraphEdges g;
     g.vertexCount = n;
     std::uniform_int_distribution<std::uint32_t> vertex(0, std::uint32_t(n - 1));
-    while (g.edgeCount() < edges) {
+    while (g.source.size() < edges) {
         const auto a = vertex(rng), b = vertex(rng);
         if (a == b) continue;
-        g.edgeSource.push_back(std::min(a, b));
-        g.edgeTarget.push_back(std::max(a, b));
-        g.edgeWeight.push_back(1.0f);
+        g.add(std::min(a, b), std::max(a, b), 1.0f);
     }
-    return g;
+    return WeightedGraph::fromEdges(g);
 }
 
 }  // namespace
@@ -36,17 +39,145 @@ WeightedGraph randomGraph(std::mt19937& rng, std::size_t n, std::size_t edges) {
 class TestWeightedGraph : public QObject {
     Q_OBJECT
 private slots:
+    void rowsFromEdgeListHandWorked() {
+        // Edges given out of order: (2,0,w=0.5) (0,1,1) (3,1,2) (0,3,3) (2,3,4) on 5 vertices, vertex 1
+        // and 4 with no row of their own. By source: row 0 = [(0,1,1), (0,3,3)] (given order kept),
+        // row 1 = [], row 2 = [(2,0,0.5), (2,3,4)], row 3 = [(3,1,2)], row 4 = [].
+        GraphEdges edges;
+        edges.vertexCount = 5;
+        edges.add(2, 0, 0.5f);
+        edges.add(0, 1, 1.0f);
+        edges.add(3, 1, 2.0f);
+        edges.add(0, 3, 3.0f);
+        edges.add(2, 3, 4.0f);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
+        QCOMPARE(g.vertexCount, std::size_t(5));
+        QCOMPARE(g.firstEdge, (std::vector<std::uint32_t>{0, 2, 2, 4, 5, 5}));
+        QCOMPARE(g.edgeTarget, (std::vector<std::uint32_t>{1, 3, 0, 3, 1}));
+        QCOMPARE(g.edgeWeight, (std::vector<float>{1, 3, 0.5f, 4, 2}));
+        const std::uint32_t source[] = {0, 0, 2, 2, 3};
+        for (std::size_t e = 0; e < 5; ++e) QCOMPARE(g.edgeSource(e), source[e]);
+        std::vector<std::array<std::uint32_t, 3>> visited;
+        g.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t e) { visited.push_back({u, v, std::uint32_t(e)}); });
+        QCOMPARE(visited, (std::vector<std::array<std::uint32_t, 3>>{{0, 1, 0}, {0, 3, 1}, {2, 0, 2}, {2, 3, 3}, {3, 1, 4}}));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, g.edgeSource(5));
+        // No vertices, no edges: the default graph is valid.
+        WeightedGraph().validate();
+        QCOMPARE(WeightedGraph::fromEdges(GraphEdges{}).firstEdge, (std::vector<std::uint32_t>{0}));
+    }
+
+    void rowsKeepEveryEdgeOfARandomList() {
+        // Against a plain restatement: the multiset of (source, target, weight) is kept, and within a
+        // source the given order.
+        std::mt19937 rng(3);
+        for (int trial = 0; trial < 10; ++trial) {
+            const std::size_t n = 1 + std::size_t(trial) * 13;
+            std::uniform_int_distribution<std::uint32_t> vertex(0, std::uint32_t(n - 1));
+            GraphEdges edges;
+            edges.vertexCount = n;
+            for (int e = 0; e < 40 * trial; ++e) {
+                const auto a = vertex(rng), b = vertex(rng);
+                if (a != b) edges.add(a, b, float(e));
+            }
+            const WeightedGraph g = WeightedGraph::fromEdges(edges);
+            std::vector<std::vector<std::pair<std::uint32_t, float>>> expected(n);
+            for (std::size_t e = 0; e < edges.source.size(); ++e)
+                expected[edges.source[e]].emplace_back(edges.target[e], edges.weight[e]);
+            std::vector<std::vector<std::pair<std::uint32_t, float>>> got(n);
+            g.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t e) {
+                QCOMPARE(g.edgeSource(e), u);
+                got[u].emplace_back(v, g.edgeWeight[e]);
+            });
+            QCOMPARE(got, expected);
+        }
+    }
+
+    void crossingEdgePassesVisitWhatAFullPassWould() {
+        // Against the plain filter over every edge: for random graphs (vertex counts not multiples of
+        // the block size, empty rows), labels either scattered or numbered along the vertex order (so
+        // blocks are skipped), and label ranges of every width, the visits and their order agree.
+        std::mt19937 rng(5);
+        for (int trial = 0; trial < 24; ++trial) {
+            const std::size_t n = 1 + std::size_t(trial) * 41;
+            const WeightedGraph g = randomGraph(rng, n + 1, 3 * n);
+            std::vector<std::int32_t> label(g.vertexCount);
+            const std::int32_t labels = std::int32_t(1 + g.vertexCount / (trial % 2 == 0 ? 3 : 20));
+            std::uniform_int_distribution<std::int32_t> any(0, labels - 1);
+            for (std::size_t v = 0; v < label.size(); ++v)
+                label[v] = trial % 4 < 2 ? any(rng) : std::int32_t(v * std::size_t(labels) / label.size());
+            const CrossingEdgeBlocks blocks = crossingEdgeBlocks(g, label);
+            QCOMPARE(blocks.lowest.size(), (g.vertexCount + CrossingEdgeBlocks::kRows - 1) / CrossingEdgeBlocks::kRows);
+            std::size_t skipped = 0;
+            for (std::int32_t width : {1, 3, labels / 4 + 1, labels}) {
+                for (std::int32_t lo = 0; lo < labels; lo += width) {
+                    const std::int32_t hi = std::min(labels, lo + width);
+                    using Visit = std::array<std::int64_t, 5>;
+                    std::vector<Visit> expected, got;
+                    g.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t e) {
+                        const std::int32_t a = label[u], b = label[v];
+                        if (a != b && ((a >= lo && a < hi) || (b >= lo && b < hi)))
+                            expected.push_back({u, v, std::int64_t(e), a, b});
+                    });
+                    forEachCrossingEdgeTouching(g, label, blocks, lo, hi,
+                                                [&](std::uint32_t u, std::uint32_t v, std::size_t e, std::int32_t a, std::int32_t b) {
+                                                    got.push_back({u, v, std::int64_t(e), a, b});
+                                                });
+                    QCOMPARE(got, expected);
+                    for (std::size_t b = 0; b < blocks.lowest.size(); ++b)
+                        skipped += blocks.highest[b] < lo || blocks.lowest[b] >= hi;
+                }
+            }
+            if (trial % 4 >= 2 && n > 500) QVERIFY2(skipped > 0, "labels along the vertex order leave blocks out");
+        }
+    }
+
+    void rejectsMalformedGraphs() {
+        GraphEdges edges;
+        edges.vertexCount = 3;
+        edges.add(0, 1, 1.0f);
+        edges.add(1, 2, 1.0f);
+        GraphEdges outside = edges;
+        outside.target[1] = 3;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(outside));
+        GraphEdges loop = edges;
+        loop.target[1] = 1;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(loop));
+        GraphEdges uneven = edges;
+        uneven.weight.pop_back();
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(uneven));
+        GraphEdges negative = edges;
+        negative.weight[0] = -1.0f;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(negative));
+        negative.weight[0] = std::numeric_limits<float>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(negative));
+
+        const WeightedGraph good = WeightedGraph::fromEdges(edges);  // rows {0, 1, 2, 2}
+        good.validate();
+        WeightedGraph bad = good;
+        bad.firstEdge = {0, 2, 1, 2};  // decreasing
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad.firstEdge = {0, 1, 2};  // one offset short
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad.firstEdge = {0, 1, 1, 1};  // ends before the last edge
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad.firstEdge = {1, 1, 2, 2};  // does not start at 0
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad = good;
+        bad.edgeTarget[0] = 0;  // row 0 pointing at itself
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad = good;
+        bad.edgeWeight.push_back(1.0f);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+    }
+
     void componentsByKeyHandWorked() {
         // Path 0–1–2–3–4 and edge 5–6; keys split the path between 2 and 3. Vertex 7 is isolated.
-        WeightedGraph g;
-        g.vertexCount = 8;
+        GraphEdges edges;
+        edges.vertexCount = 8;
         const std::uint32_t src[] = {3, 0, 1, 2, 5};
         const std::uint32_t dst[] = {4, 1, 2, 3, 6};
-        for (int e = 0; e < 5; ++e) {
-            g.edgeSource.push_back(src[e]);
-            g.edgeTarget.push_back(dst[e]);
-            g.edgeWeight.push_back(1.0f);
-        }
+        for (int e = 0; e < 5; ++e) edges.add(src[e], dst[e], 1.0f);
+        const WeightedGraph g = WeightedGraph::fromEdges(edges);
         const std::vector<std::int64_t> key = {7, 7, 7, 2, 2, 0, 0, 0};
         std::vector<std::int32_t> component;
         QCOMPARE(connectedComponentsByKey(g, key, component), std::size_t(4));
@@ -97,7 +228,7 @@ private slots:
             const WeightedGraph a = buildKnnGraph(wide, 2, weighting, &meanA);
             const WeightedGraph b = buildKnnGraph(narrow, weighting, &meanB);
             QVERIFY(a.edgeCount() > 0);
-            QCOMPARE(a.edgeSource, b.edgeSource);
+            QCOMPARE(a.firstEdge, b.firstEdge);
             QCOMPARE(a.edgeTarget, b.edgeTarget);
             QCOMPARE(a.edgeWeight, b.edgeWeight);
             QCOMPARE(meanA, meanB);
@@ -149,7 +280,7 @@ private slots:
                 QCOMPARE(gotMean, mean);
                 std::size_t e = 0;
                 for (const auto& [key, d2] : pairs) {
-                    QCOMPARE(g.edgeSource[e], key.first);
+                    QCOMPARE(g.edgeSource(e), key.first);
                     QCOMPARE(g.edgeTarget[e], key.second);
                     const double d = std::sqrt(double(d2));
                     const double w = weighting == EdgeWeighting::InverseDistance ? 1.0 / (1.0 + d / mean)
@@ -161,6 +292,7 @@ private slots:
                 // The consuming overload builds the same graph and releases the table.
                 NeighborLists copy = t;
                 const WeightedGraph consumed = buildKnnGraph(std::move(copy), columns, weighting);
+                QCOMPARE(consumed.firstEdge, g.firstEdge);
                 QCOMPARE(consumed.edgeTarget, g.edgeTarget);
                 QCOMPARE(consumed.edgeWeight, g.edgeWeight);
                 QVERIFY(copy.indices.empty() && copy.sqDistances.empty());
@@ -179,7 +311,7 @@ private slots:
         double mean = 0.0;
         const WeightedGraph g = buildKnnGraph(t, EdgeWeighting::InverseDistance, &mean);
         QCOMPARE(g.edgeCount(), std::size_t(1));
-        QCOMPARE(g.edgeSource[0], 0u);
+        QCOMPARE(g.edgeSource(0), 0u);
         QCOMPARE(g.edgeTarget[0], 1u);
         QCOMPARE(mean, 1.0);
         QCOMPARE(g.edgeWeight[0], 0.5f);
