@@ -25,10 +25,15 @@ WeightedGraph WeightedGraph::fromEdges(const GraphEdges& edges) {
     if (edges.vertexCount >= std::size_t(INT32_MAX))
         throw InvalidArgument("graph: too many vertices for 32-bit labels");
     const std::size_t n = edges.vertexCount;
-    for (std::size_t e = 0; e < m; ++e)
+    for (std::size_t e = 0; e < m; ++e) {  // checked here so that errors name the given edge index
         if (edges.source[e] >= n || edges.target[e] >= n)
             throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
                                   std::to_string(n) + "-1");
+        if (edges.source[e] == edges.target[e])
+            throw InvalidArgument("graph: edge " + std::to_string(e) + " is a self-loop");
+        if (!(edges.weight[e] >= 0.0f) || !std::isfinite(edges.weight[e]))
+            throw InvalidArgument("graph: weight of edge " + std::to_string(e) + " is negative or not finite");
+    }
     WeightedGraph g;
     g.vertexCount = n;
     g.firstEdge.assign(n + 1, 0);
@@ -46,6 +51,12 @@ WeightedGraph WeightedGraph::fromEdges(const GraphEdges& edges) {
     return g;
 }
 
+void WeightedGraph::checkRowCount() const {
+    if (firstEdge.size() != vertexCount + 1)
+        throw InvalidArgument("graph: " + std::to_string(firstEdge.size()) + " row offsets for " +
+                              std::to_string(vertexCount) + " vertices (expected one more than the vertices)");
+}
+
 void WeightedGraph::validate() const {
     if (vertexCount >= std::size_t(INT32_MAX))
         throw InvalidArgument("graph: too many vertices for 32-bit labels");
@@ -53,9 +64,10 @@ void WeightedGraph::validate() const {
         throw InvalidArgument("graph: edge target and weight lists differ in length");
     if (firstEdge.size() != vertexCount + 1 || firstEdge.front() != 0 || firstEdge.back() != edgeTarget.size())
         throw InvalidArgument("graph: the row offsets must be vertexCount + 1 values from 0 to the edge count");
-    for (std::size_t u = 0; u < vertexCount; ++u) {
+    for (std::size_t u = 0; u < vertexCount; ++u)  // all offsets first: a row is walked only once all are sound
         if (firstEdge[u + 1] < firstEdge[u])
             throw InvalidArgument("graph: the row offsets decrease at vertex " + std::to_string(u));
+    for (std::size_t u = 0; u < vertexCount; ++u) {
         for (std::size_t e = firstEdge[u]; e < firstEdge[u + 1]; ++e) {
             if (edgeTarget[e] >= vertexCount)
                 throw InvalidArgument("graph: edge " + std::to_string(e) + " names a vertex outside 0.." +
@@ -141,6 +153,8 @@ std::size_t relabelByFirstVertex(std::vector<std::int32_t>& labels) {
 }
 
 CrossingEdgeBlocks crossingEdgeBlocks(const WeightedGraph& graph, std::span<const std::int32_t> label) {
+    if (label.size() != graph.vertexCount)
+        throw InvalidArgument("graph: one label per vertex expected for the crossing-edge blocks");
     CrossingEdgeBlocks blocks;
     const std::size_t count = (graph.vertexCount + CrossingEdgeBlocks::kRows - 1) / CrossingEdgeBlocks::kRows;
     blocks.lowest.assign(count, INT32_MAX);
@@ -153,6 +167,14 @@ CrossingEdgeBlocks crossingEdgeBlocks(const WeightedGraph& graph, std::span<cons
         blocks.highest[block] = std::max({blocks.highest[block], a, b});
     });
     return blocks;
+}
+
+void checkCrossingEdgeBlocks(const WeightedGraph& graph, std::span<const std::int32_t> label,
+                             const CrossingEdgeBlocks& blocks) {
+    graph.checkRowCount();
+    const std::size_t count = (graph.vertexCount + CrossingEdgeBlocks::kRows - 1) / CrossingEdgeBlocks::kRows;
+    if (label.size() != graph.vertexCount || blocks.lowest.size() != count || blocks.highest.size() != count)
+        throw InvalidArgument("graph: labels or crossing-edge blocks do not match the graph");
 }
 
 LabelMembers membersByLabel(std::span<const std::int32_t> label, std::size_t count) {

@@ -44,9 +44,11 @@ struct WeightedGraph {
     /// algorithms walk the rows with forEachEdge.
     std::uint32_t edgeSource(std::size_t e) const;
 
-    /// visit(u, v, e) for every edge e = (u, v), in edge order.
+    /// visit(u, v, e) for every edge e = (u, v), in edge order. Throws s4::InvalidArgument if the rows do
+    /// not cover vertexCount vertices (e.g. a vertex count set without rows); validate() checks the rest.
     template <typename Visit>
     void forEachEdge(Visit&& visit) const {
+        checkRowCount();
         for (std::uint32_t u = 0; u < vertexCount; ++u)
             for (std::uint32_t e = firstEdge[u]; e < firstEdge[u + 1]; ++e) visit(u, edgeTarget[e], std::size_t(e));
     }
@@ -59,6 +61,9 @@ struct WeightedGraph {
     /// Throws s4::InvalidArgument for malformed rows, mismatched lists, out-of-range endpoints,
     /// self-loops or negative / non-finite weights.
     void validate() const;
+
+    /// Throws s4::InvalidArgument unless firstEdge has vertexCount + 1 entries (O(1)).
+    void checkRowCount() const;
 };
 
 /// Vertex → neighbours (CSR, both directions of every edge): neighbours of v are
@@ -158,14 +163,23 @@ struct CrossingEdgeBlocks {
 /// The blocks of `graph` under `label` (one per vertex, ≥ 0).
 CrossingEdgeBlocks crossingEdgeBlocks(const WeightedGraph& graph, std::span<const std::int32_t> label);
 
+/// Throws s4::InvalidArgument unless graph, labels and blocks agree in size (O(1)).
+void checkCrossingEdgeBlocks(const WeightedGraph& graph, std::span<const std::int32_t> label,
+                             const CrossingEdgeBlocks& blocks);
+
 /// visit(u, v, e, a, b) for every edge e = (u, v) with a = label[u] ≠ b = label[v] and a or b in
-/// [lo, hi), in edge order; `blocks` are those of the same graph and labels.
+/// [lo, hi), in edge order; `blocks` are those of the same graph and labels. Returns the number of
+/// blocks read (the others are skipped).
 template <typename Visit>
-void forEachCrossingEdgeTouching(const WeightedGraph& graph, std::span<const std::int32_t> label,
-                                 const CrossingEdgeBlocks& blocks, std::int32_t lo, std::int32_t hi, Visit&& visit) {
+std::size_t forEachCrossingEdgeTouching(const WeightedGraph& graph, std::span<const std::int32_t> label,
+                                        const CrossingEdgeBlocks& blocks, std::int32_t lo, std::int32_t hi,
+                                        Visit&& visit) {
+    checkCrossingEdgeBlocks(graph, label, blocks);
     const std::size_t n = graph.vertexCount;
+    std::size_t read = 0;
     for (std::size_t block = 0; block < blocks.lowest.size(); ++block) {
         if (blocks.highest[block] < lo || blocks.lowest[block] >= hi) continue;
+        ++read;
         const std::size_t end = std::min(n, (block + 1) * CrossingEdgeBlocks::kRows);
         for (std::size_t u = block * CrossingEdgeBlocks::kRows; u < end; ++u) {
             const std::int32_t a = label[u];
@@ -176,6 +190,7 @@ void forEachCrossingEdgeTouching(const WeightedGraph& graph, std::span<const std
             }
         }
     }
+    return read;
 }
 
 /// The vertices of each label (labels 0..count-1, one per vertex), contiguous: those of label c are

@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace s4;
@@ -29,7 +30,24 @@ WeightedGraph randomGraph(std::mt19937& rng, std::size_t n, std::size_t edges) {
     while (g.source.size() < edges) {
         const auto a = vertex(rng), b = vertex(rng);
         if (a == b) continue;
-        g.add(std::min(a, b), std::max(a, b), 1.0f);
+        g.add(a, b, 1.0f);  // either direction: a row holds edges to smaller and larger vertices
+    }
+    return WeightedGraph::fromEdges(g);
+}
+
+// Edges between vertices at most `reach` apart in index, in either direction (a spatially ordered cloud's
+// kNN graph in miniature).
+WeightedGraph bandGraph(std::mt19937& rng, std::size_t n, std::size_t edges, std::uint32_t reach) {
+    GraphEdges g;
+    g.vertexCount = n;
+    std::uniform_int_distribution<std::uint32_t> vertex(0, std::uint32_t(n - 1)), step(1, reach);
+    while (n > 1 && g.source.size() < edges) {
+        const auto a = vertex(rng), b = a + step(rng);
+        if (b >= n) continue;
+        if (rng() % 2 == 0)
+            g.add(a, b, 1.0f);
+        else
+            g.add(b, a, 1.0f);
     }
     return WeightedGraph::fromEdges(g);
 }
@@ -99,12 +117,13 @@ private slots:
         std::mt19937 rng(5);
         for (int trial = 0; trial < 24; ++trial) {
             const std::size_t n = 1 + std::size_t(trial) * 41;
-            const WeightedGraph g = randomGraph(rng, n + 1, 3 * n);
+            const bool ordered = trial % 4 >= 2;  // labels along the vertex order, on a banded graph
+            const WeightedGraph g = ordered ? bandGraph(rng, n + 1, 3 * n, 8) : randomGraph(rng, n + 1, 3 * n);
             std::vector<std::int32_t> label(g.vertexCount);
             const std::int32_t labels = std::int32_t(1 + g.vertexCount / (trial % 2 == 0 ? 3 : 20));
             std::uniform_int_distribution<std::int32_t> any(0, labels - 1);
             for (std::size_t v = 0; v < label.size(); ++v)
-                label[v] = trial % 4 < 2 ? any(rng) : std::int32_t(v * std::size_t(labels) / label.size());
+                label[v] = ordered ? std::int32_t(v * std::size_t(labels) / label.size()) : any(rng);
             const CrossingEdgeBlocks blocks = crossingEdgeBlocks(g, label);
             QCOMPARE(blocks.lowest.size(), (g.vertexCount + CrossingEdgeBlocks::kRows - 1) / CrossingEdgeBlocks::kRows);
             std::size_t skipped = 0;
@@ -118,17 +137,29 @@ private slots:
                         if (a != b && ((a >= lo && a < hi) || (b >= lo && b < hi)))
                             expected.push_back({u, v, std::int64_t(e), a, b});
                     });
-                    forEachCrossingEdgeTouching(g, label, blocks, lo, hi,
-                                                [&](std::uint32_t u, std::uint32_t v, std::size_t e, std::int32_t a, std::int32_t b) {
-                                                    got.push_back({u, v, std::int64_t(e), a, b});
-                                                });
+                    const std::size_t read = forEachCrossingEdgeTouching(
+                        g, label, blocks, lo, hi,
+                        [&](std::uint32_t u, std::uint32_t v, std::size_t e, std::int32_t a, std::int32_t b) {
+                            got.push_back({u, v, std::int64_t(e), a, b});
+                        });
                     QCOMPARE(got, expected);
-                    for (std::size_t b = 0; b < blocks.lowest.size(); ++b)
-                        skipped += blocks.highest[b] < lo || blocks.lowest[b] >= hi;
+                    QVERIFY(read <= blocks.lowest.size());
+                    skipped += blocks.lowest.size() - read;
                 }
             }
-            if (trial % 4 >= 2 && n > 500) QVERIFY2(skipped > 0, "labels along the vertex order leave blocks out");
+            if (ordered && n > 500) QVERIFY2(skipped > 0, "labels along the vertex order leave blocks out");
         }
+        // Mismatched inputs are refused, not read past.
+        const WeightedGraph g = randomGraph(rng, 100, 300);
+        const std::vector<std::int32_t> label(100, 0), short_(99, 0);
+        const CrossingEdgeBlocks blocks = crossingEdgeBlocks(g, label);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, crossingEdgeBlocks(g, short_));
+        auto none = [](std::uint32_t, std::uint32_t, std::size_t, std::int32_t, std::int32_t) {};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, forEachCrossingEdgeTouching(g, short_, blocks, 0, 1, none));
+        CrossingEdgeBlocks fewer = blocks;
+        fewer.lowest.pop_back();
+        fewer.highest.pop_back();
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, forEachCrossingEdgeTouching(g, label, fewer, 0, 1, none));
     }
 
     void rejectsMalformedGraphs() {
@@ -145,6 +176,15 @@ private slots:
         GraphEdges uneven = edges;
         uneven.weight.pop_back();
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(uneven));
+        try {  // errors name the edge as given, not its place in the rows
+            GraphEdges late = edges;
+            late.add(2, 0, 1.0f);
+            late.add(1, 1, 1.0f);
+            WeightedGraph::fromEdges(late);
+            QFAIL("a self-loop was accepted");
+        } catch (const InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("edge 3 ") != std::string::npos, e.what());
+        }
         GraphEdges negative = edges;
         negative.weight[0] = -1.0f;
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, WeightedGraph::fromEdges(negative));
@@ -162,6 +202,16 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
         bad.firstEdge = {1, 1, 2, 2};  // does not start at 0
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        bad.firstEdge = {0, 5, 2, 2};  // a row past the edges, then a drop: refused before any row is read
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
+        // A vertex count set without rows: refused by every walk rather than read past the offsets.
+        WeightedGraph unrowed;
+        unrowed.vertexCount = 4;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, unrowed.validate());
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, buildAdjacency(unrowed));
+        std::vector<std::int32_t> component;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument,
+                                 connectedComponentsWhere(unrowed, [](std::uint32_t, std::uint32_t) { return true; }, component));
         bad = good;
         bad.edgeTarget[0] = 0;  // row 0 pointing at itself
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, bad.validate());
