@@ -163,8 +163,10 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
 }
 
 std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int32_t>& component,
-                                 const PlanarMergeParams& params, const Progress& progress) {
+                                 const PlanarMergeParams& params, const Progress& progress, PlanarMergeStats* stats) {
     checkPlanarMergeParams(params);
+    if (stats != nullptr) *stats = {};
+    PlanarMergeStats done;
     const std::size_t count = input.fit.size(), dim = input.dim;
     bool consistent = input.featureMean.size() == count * dim && input.adjacencyStart.size() == count + 1 &&
                       input.adjacency.size() == input.adjacencyStart[count] &&
@@ -284,7 +286,10 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
 
         // Stale candidates pile up around components with many neighbours; past a bound the queue is
         // rebuilt from the current pairs, so it stays within a few times their number.
-        if (queue.size() > 4 * livePairs + 4096) rebuild();
+        if (queue.size() > 4 * livePairs + 4096) {
+            rebuild();
+            ++done.queueRebuilds;
+        }
         if (++joins % 1024 == 0) {
             progress.check();
             progress.report(double(joins) / double(count));
@@ -298,6 +303,8 @@ std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int3
         }
     }
     progress.report(1.0);
+    done.joins = joins;
+    if (stats != nullptr) *stats = done;
     return relabelByFirstVertex(component);
 }
 

@@ -82,12 +82,21 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
                                            const std::vector<Eigen::Vector3f>& positions, double lengthScale,
                                            std::vector<std::int32_t>& component);
 
+/// What a merge did, for logs and tests.
+struct PlanarMergeStats {
+    std::size_t joins = 0;
+    /// Times the candidate queue was rebuilt from the current pairs because stale candidates (of
+    /// components changed since they were queued) outnumbered them by more than four to one.
+    std::size_t queueRebuilds = 0;
+};
+
 /// Joins the components of `component` (as renumbered by summarisePlanarMergeInput, with `input` its
 /// summary) as described above and renumbers the result 0..S'-1 by smallest vertex; returns S'.
 /// Throws s4::InvalidArgument for negative or non-finite λ or μ or an input that does not match the
-/// labels; s4::Cancelled through progress.
+/// labels; s4::Cancelled through progress. `stats`, if given, receives what the merge did.
 std::size_t mergePiecewisePlanar(PlanarMergeInput&& input, std::vector<std::int32_t>& component,
-                                 const PlanarMergeParams& params, const Progress& progress = {});
+                                 const PlanarMergeParams& params, const Progress& progress = {},
+                                 PlanarMergeStats* stats = nullptr);
 
 /// Both steps at once, on copies of the graph and the features.
 std::size_t mergePiecewisePlanar(const WeightedGraph& graph, const std::vector<Eigen::Vector3f>& positions,

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <random>
@@ -321,9 +322,90 @@ private slots:
         std::vector<std::int32_t> labels = c.component;
         PlanarMergeInput in = summarisePlanarMergeInput(c.graph(), std::vector<float>(c.features), c.dim,
                                                         c.positions, 0.7, labels);
-        const std::size_t count = mergePiecewisePlanar(std::move(in), labels, params);
+        PlanarMergeStats stats;
+        const std::size_t count = mergePiecewisePlanar(std::move(in), labels, params, {}, &stats);
         QCOMPARE(labels, referenceMerge(c, 0.7, params));
         QVERIFY(count < before && count > 4);
+        QCOMPARE(stats.joins, before - count);
+    }
+
+    // A 150 × 150 grid on a plane, one component per point; feature 0 on the left half, 1 on the right.
+    // Joins inside a half cost 0; joining across costs μ·n_a·n_b/(n_a + n_b) ≥ μ/2 = λ·5/3 > λ. So
+    // exactly the two halves must come out, after 22,498 joins — on the way, stale candidates pile up
+    // far past the live pairs and the queue is rebuilt from them: a rebuild that lost or mis-stamped a
+    // live pair would stop the joins early and leave more pieces.
+    void queueRebuildsKeepEveryLivePair() {
+        const int w = 150;
+        Cloud c;
+        c.dim = 1;
+        addGrid(c, w, Eigen::Vector3f(0, 0, 0), Eigen::Vector3f(1, 0, 0), Eigen::Vector3f(0, 1, 0), 0);
+        const std::size_t n = c.positions.size();
+        std::vector<std::int32_t> expected(n);
+        for (std::size_t p = 0; p < n; ++p) {
+            c.component[p] = std::int32_t(p);
+            const bool right = c.positions[p].x() >= float(w / 2);
+            c.features[p] = right ? 1.0f : 0.0f;
+            expected[p] = right ? 1 : 0;  // the left half holds vertex 0
+        }
+        PlanarMergeStats stats;
+        std::vector<std::int32_t> labels = c.component;
+        PlanarMergeInput in = summarisePlanarMergeInput(c.graph(), std::vector<float>(c.features), c.dim,
+                                                        c.positions, 1.0, labels);
+        QCOMPARE(mergePiecewisePlanar(std::move(in), labels, {0.3, 1.0}, {}, &stats), std::size_t(2));
+        QCOMPARE(labels, expected);
+        QCOMPARE(stats.joins, n - 2);
+        QVERIFY2(stats.queueRebuilds > 0, "the queue was never rebuilt: the test no longer covers it");
+    }
+
+    // Differential check of the rebuilds on a cloud with varied costs: a 150 × 150 grid on a wavy
+    // surface, one component per point, with blocky noisy features, merged alone (its stale candidates
+    // pile up and the queue is rebuilt) and beside a disconnected ballast whose 80,000 pairs never join
+    // (checkerboard features: each costs 10 > λ) but keep the queue's bound above anything the grid
+    // piles up, so that the same merge runs without a rebuild. Candidates that cost λ or more are never
+    // popped, so the ballast cannot change the grid's joins: the grid's labels must agree.
+    void queueRebuildsChangeNothing() {
+        std::mt19937 rng(4);
+        std::uniform_real_distribution<float> noise(-0.05f, 0.05f);
+        Cloud grid;
+        grid.dim = 1;
+        const int w = 150;
+        addGrid(grid, w, Eigen::Vector3f(0, 0, 0), Eigen::Vector3f(1, 0, 0), Eigen::Vector3f(0, 1, 0), 0);
+        for (std::size_t p = 0; p < grid.positions.size(); ++p) {
+            Eigen::Vector3f& x = grid.positions[p];
+            x.z() = 0.8f * std::sin(x.x() / 7.0f) * std::cos(x.y() / 5.0f);
+            grid.component[p] = std::int32_t(p);
+            grid.features[p] = float(int(x.x()) / 30) + 0.5f * float(int(x.y()) / 40) + noise(rng);
+        }
+        const PlanarMergeParams params{0.3, 0.2};
+        auto merge = [&](const Cloud& c, PlanarMergeStats& stats) {
+            std::vector<std::int32_t> labels = c.component;
+            PlanarMergeInput in = summarisePlanarMergeInput(c.graph(), std::vector<float>(c.features), c.dim,
+                                                            c.positions, 1.0, labels);
+            mergePiecewisePlanar(std::move(in), labels, params, {}, &stats);
+            return labels;
+        };
+        PlanarMergeStats alone;
+        const std::vector<std::int32_t> gridLabels = merge(grid, alone);
+        QVERIFY2(alone.queueRebuilds > 0, "the queue was never rebuilt: the test no longer covers it");
+        const std::int32_t gridCount = *std::max_element(gridLabels.begin(), gridLabels.end()) + 1;
+        QVERIFY(gridCount > 20 && alone.joins > 20000);  // joins stop at λ in places, not everywhere
+
+        Cloud both = grid;
+        const std::size_t n = grid.positions.size();
+        const int b = 200;
+        addGrid(both, b, Eigen::Vector3f(1000, 0, 0), Eigen::Vector3f(1, 0, 0), Eigen::Vector3f(0, 1, 0), 0);
+        for (std::size_t p = n; p < both.positions.size(); ++p) {
+            both.component[p] = std::int32_t(p);
+            const auto k = p - n;
+            both.features[p] = (k / std::size_t(b) + k % std::size_t(b)) % 2 == 0 ? 0.0f : 10.0f;
+        }
+        PlanarMergeStats ballasted;
+        const std::vector<std::int32_t> bothLabels = merge(both, ballasted);
+        QCOMPARE(ballasted.queueRebuilds, std::size_t(0));
+        QCOMPARE(ballasted.joins, alone.joins);
+        QCOMPARE(std::vector<std::int32_t>(bothLabels.begin(), bothLabels.begin() + std::ptrdiff_t(n)), gridLabels);
+        for (std::size_t p = n; p < both.positions.size(); ++p)  // every ballast point stays alone
+            QCOMPARE(bothLabels[p], gridCount + std::int32_t(p - n));
     }
 
     void movingAndScalingTheCloudChangesNothing() {
