@@ -5,7 +5,8 @@
 
 namespace s4 {
 
-void storePositions(const double* x, const double* y, const double* z, std::size_t count, Scene& scene) {
+void storePositions(const double* x, const double* y, const double* z, std::size_t count, Scene& scene,
+                    const Eigen::Vector3d* shift) {
     bool large = false;
     std::size_t firstFinite = count;
     for (std::size_t i = 0; i < count; ++i) {
@@ -18,7 +19,13 @@ void storePositions(const double* x, const double* y, const double* z, std::size
         }
     }
     Eigen::Vector3d offset = Eigen::Vector3d::Zero();
-    if (large) {
+    if (shift != nullptr && shift->allFinite()) {
+        offset = *shift;
+        char note[200];
+        std::snprintf(note, sizeof note, "positions are relative to the file's global shift (%.17g, %.17g, %.17g)",
+                      offset.x(), offset.y(), offset.z());
+        scene.source.notes.emplace_back(note);
+    } else if (large) {
         offset = {std::round(x[firstFinite]), std::round(y[firstFinite]), std::round(z[firstFinite])};
         char note[160];
         std::snprintf(note, sizeof note,

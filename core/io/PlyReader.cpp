@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace s4 {
@@ -231,6 +232,7 @@ public:
             if (element.name != "vertex" && element.name != "face" && element.count > 0)
                 scene_.source.notes.push_back("element '" + element.name + "' (" +
                                               std::to_string(element.count) + " records) skipped");
+        readGlobalShift();
         if (header_.format == PlyFormat::Ascii)
             readAsciiBody();
         else
@@ -268,6 +270,22 @@ private:
         }
     }
 
+    // "comment global_shift X Y Z": the offset to subtract from double-precision coordinates (S4Studio
+    // writes world coordinates as doubles and names the scene's offset, so it comes back exactly).
+    void readGlobalShift() {
+        for (const auto& comment : header_.comments) {
+            std::istringstream in(comment);
+            std::string keyword;
+            double x = 0, y = 0, z = 0;
+            if (!(in >> keyword) || keyword != "global_shift") continue;
+            if (!(in >> x >> y >> z) || !std::isfinite(x) || !std::isfinite(y) || !std::isfinite(z)) {
+                scene_.source.notes.push_back("unreadable 'comment global_shift' line ignored");
+                continue;
+            }
+            globalShift_ = Eigen::Vector3d(x, y, z);
+        }
+    }
+
     void applyOffsetComment() {
         for (const auto& comment : header_.comments) {
             std::istringstream in(comment);
@@ -285,7 +303,8 @@ private:
     void finishVertices(VertexTargets& t) {
         finishColours(t, scene_);
         if (t.wideCoordinates) {
-            storePositions(t.x.data(), t.y.data(), t.z.data(), t.x.size(), scene_);
+            storePositions(t.x.data(), t.y.data(), t.z.data(), t.x.size(), scene_,
+                           globalShift_ ? &*globalShift_ : nullptr);
             std::vector<double>().swap(t.x);
             std::vector<double>().swap(t.y);
             std::vector<double>().swap(t.z);
@@ -514,6 +533,7 @@ private:
     PlyHeader header_;
     Scene scene_;
     bool bigEndian_ = false;
+    std::optional<Eigen::Vector3d> globalShift_;
     std::uint64_t vertexCount_ = 0;
     std::uint64_t degenerateFaces_ = 0;
 };

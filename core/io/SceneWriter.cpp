@@ -69,15 +69,32 @@ void writePly(const Scene& scene, const std::filesystem::path& path, const PlyWr
 
     std::string header = "ply\nformat binary_little_endian 1.0\ncomment written by S4Studio\n";
     for (const auto& comment : options.comments) header += "comment " + comment + "\n";
-    header += "comment offset " + exactDouble(scene.offset.x()) + " " + exactDouble(scene.offset.y()) + " " +
-              exactDouble(scene.offset.z()) + "\n";
+    // A scene with an offset (georeferenced data) is written in world coordinates, as doubles, so that
+    // every PLY reader places it where it belongs; the global_shift comment names the offset, so that
+    // readScene() gives the same offset and float positions back exactly (offset + float is exact in a
+    // double at any realistic magnitude).
+    const bool shifted = !scene.offset.isZero(0.0);
+    std::vector<double> world;
+    if (shifted) {
+        header += "comment global_shift " + exactDouble(scene.offset.x()) + " " + exactDouble(scene.offset.y()) + " " +
+                  exactDouble(scene.offset.z()) + "\n";
+        world.resize(3 * n);
+        for (std::size_t i = 0; i < n; ++i)
+            for (int c = 0; c < 3; ++c) world[3 * i + std::size_t(c)] = scene.offset[c] + double(scene.positions[i][c]);
+    }
     header += "element vertex " + std::to_string(n) + "\n";
-    header += "property float x\nproperty float y\nproperty float z\n";
+    header += shifted ? "property double x\nproperty double y\nproperty double z\n"
+                      : "property float x\nproperty float y\nproperty float z\n";
 
     std::vector<RecordField> fields;
-    const auto* positions = reinterpret_cast<const unsigned char*>(scene.positions.data());
-    for (int c = 0; c < 3; ++c)
-        fields.push_back({positions + c * sizeof(float), sizeof(float), sizeof(Eigen::Vector3f)});
+    if (shifted) {
+        const auto* xyz = reinterpret_cast<const unsigned char*>(world.data());
+        for (int c = 0; c < 3; ++c) fields.push_back({xyz + c * sizeof(double), sizeof(double), 3 * sizeof(double)});
+    } else {
+        const auto* positions = reinterpret_cast<const unsigned char*>(scene.positions.data());
+        for (int c = 0; c < 3; ++c)
+            fields.push_back({positions + c * sizeof(float), sizeof(float), sizeof(Eigen::Vector3f)});
+    }
     std::set<std::string> used = {"x", "y", "z"};
     auto declare = [&](std::string name, const char* type) {
         // A clash (say a generic field called "x") would make the header invalid: rename it.

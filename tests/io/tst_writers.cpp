@@ -106,10 +106,39 @@ private slots:
         const std::string bytes = test::readFile(p);
         const std::string header = bytes.substr(0, bytes.find("end_header"));
         for (const char* line : {"format binary_little_endian 1.0\n", "comment made by a test\n",
-                                 "comment offset 651234 5412345 -12.5\n", "property uchar red\n",
+                                 "comment global_shift 651234 5412345 -12.5\n", "property double x\n",
+                                 "property uchar red\n",
                                  "property float nz\n", "property int label\n", "property float feature_3\n",
                                  "property uint hits\n", "element face 2\n"})
             QVERIFY2(header.find(line) != std::string::npos, line);
+    }
+
+    // Other readers must see true coordinates: the first record of a shifted scene holds the world
+    // position as three little-endian doubles (read here by hand, not through the library); a scene
+    // without an offset keeps float coordinates and names no shift.
+    void plyWritesWorldCoordinatesForShiftedScenes() {
+        test::ScratchFolder dir;
+        const fs::path p = dir.file("world.ply");
+        Scene original = everyAttributeKind();
+        original.positions[0] = {1.25f, -2.5f, 0.125f};  // not the offset itself
+        writePly(original, p);
+        const std::string bytes = test::readFile(p);
+        const std::size_t body = bytes.find("end_header\n") + std::strlen("end_header\n");
+        double first[3];
+        std::memcpy(first, bytes.data() + body, sizeof first);
+        for (int c = 0; c < 3; ++c)
+            QCOMPARE(first[c], original.offset[c] + double(original.positions[0][c]));
+        Scene local = original;
+        local.offset.setZero();
+        const fs::path q = dir.file("local.ply");
+        writePly(local, q);
+        const std::string localBytes = test::readFile(q);
+        const std::string header = localBytes.substr(0, localBytes.find("end_header"));
+        QVERIFY(header.find("property float x\n") != std::string::npos);
+        QVERIFY(header.find("global_shift") == std::string::npos && header.find("comment offset") == std::string::npos);
+        const Scene back = readScene(q);
+        QVERIFY(back.positions == local.positions);
+        QVERIFY(back.offset.isZero(0.0));
     }
 
     void plyWriterRefusesDanglingFaces() {
