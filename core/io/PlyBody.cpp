@@ -9,8 +9,12 @@
 namespace s4 {
 namespace {
 
-// Converts one value to the destination type. Integers from floats are rounded to nearest and
-// clamped (NaN -> 0) so a stray 1e30 label does not become undefined behaviour.
+// Integer values that did not convert exactly on this thread since the last take (see PlyBody.h).
+thread_local std::size_t inexactIntegers = 0;
+
+// Converts one value to the destination type. An integer destination never gets undefined behaviour:
+// values from floats are rounded to nearest and clamped (NaN -> 0), integers are clamped; every such
+// change of value is counted, so that the reader can refuse it rather than alter labels silently.
 template <class D, class S>
 inline D convert(S v) {
     if constexpr (std::is_same_v<D, S>) {
@@ -18,16 +22,31 @@ inline D convert(S v) {
     } else if constexpr (std::is_floating_point_v<D>) {
         return static_cast<D>(v);
     } else if constexpr (std::is_floating_point_v<S>) {
-        if (!(v == v)) return D(0);
-        if (v <= static_cast<S>(std::numeric_limits<D>::lowest())) return std::numeric_limits<D>::lowest();
-        if (v >= static_cast<S>(std::numeric_limits<D>::max())) return std::numeric_limits<D>::max();
-        return static_cast<D>(std::nearbyint(v));
+        if (!(v == v)) {
+            ++inexactIntegers;
+            return D(0);
+        }
+        if (v < static_cast<S>(std::numeric_limits<D>::lowest())) {
+            ++inexactIntegers;
+            return std::numeric_limits<D>::lowest();
+        }
+        if (v > static_cast<S>(std::numeric_limits<D>::max())) {
+            ++inexactIntegers;
+            return std::numeric_limits<D>::max();
+        }
+        const S rounded = std::nearbyint(v);
+        inexactIntegers += rounded != v;
+        return static_cast<D>(rounded);
     } else {
         const std::int64_t w = static_cast<std::int64_t>(v);
-        if (w < static_cast<std::int64_t>(std::numeric_limits<D>::lowest()))
+        if (w < static_cast<std::int64_t>(std::numeric_limits<D>::lowest())) {
+            ++inexactIntegers;
             return std::numeric_limits<D>::lowest();
-        if (w > static_cast<std::int64_t>(std::numeric_limits<D>::max()))
+        }
+        if (w > static_cast<std::int64_t>(std::numeric_limits<D>::max())) {
+            ++inexactIntegers;
             return std::numeric_limits<D>::max();
+        }
         return static_cast<D>(w);
     }
 }
@@ -88,6 +107,12 @@ double load(const std::uint8_t* p, bool bigEndian) {
 }
 
 }  // namespace
+
+std::size_t takePlyInexactIntegerCount() {
+    const std::size_t count = inexactIntegers;
+    inexactIntegers = 0;
+    return count;
+}
 
 PlyColumnCopy plyColumnCopy(PlyType source, bool bigEndian, PlySinkType sink) {
     return bigEndian ? pick<true>(source, sink) : pick<false>(source, sink);

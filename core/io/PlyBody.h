@@ -38,4 +38,8 @@ void storePlyValue(const PlySink& sink, std::size_t i, double v);
 /// Bytes of one value of a sink type (0 for None).
 std::size_t plySinkSize(PlySinkType type);
 
+/// How many values stored into integer sinks (UInt8, Int32) on this thread since the last call were
+/// changed on the way — not whole numbers, NaN, or outside the sink's range — and resets the count.
+std::size_t takePlyInexactIntegerCount();
+
 }  // namespace s4

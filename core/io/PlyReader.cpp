@@ -233,10 +233,16 @@ public:
                 scene_.source.notes.push_back("element '" + element.name + "' (" +
                                               std::to_string(element.count) + " records) skipped");
         readGlobalShift();
+        takePlyInexactIntegerCount();  // start counting afresh
         if (header_.format == PlyFormat::Ascii)
             readAsciiBody();
         else
             readBinaryBody();
+        if (const std::size_t inexact = takePlyInexactIntegerCount(); inexact > 0)
+            throw IoError(name_, std::to_string(inexact) +
+                                     " values of integer fields (label, instance, superpoint or face indices) are "
+                                     "not whole numbers or do not fit in 32 bits; they are not rounded or clamped "
+                                     "silently");
         if (degenerateFaces_ > 0)
             scene_.source.notes.push_back(std::to_string(degenerateFaces_) +
                                           " faces with fewer than 3 vertices skipped");

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <tuple>
 
 using namespace s4;
 namespace fs = std::filesystem;
@@ -178,6 +179,35 @@ private slots:
                                           "property float z\nend_header\n1 2 3\n"));
         QCOMPARE(s.offset, Eigen::Vector3d(1000000.5, -2.0, 3.0));
         QCOMPARE(s.positions[0], Eigen::Vector3f(1.f, 2.f, 3.f));
+    }
+
+    // Labels are never rounded or clamped silently: whole-number floats read as they are; a fraction, a
+    // NaN or a value beyond 32 bits (ascii or binary) is refused with a message saying why.
+    void integerFieldsAreNotAlteredSilently() {
+        TempFolder t;
+        auto ascii = [&](const char* name, const char* type, const char* value) {
+            return t.write(name, std::string("ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\n"
+                                             "property float y\nproperty float z\nproperty ") +
+                                     type + " label\nend_header\n0 0 0 4\n1 1 1 " + value + "\n");
+        };
+        const Scene whole = readScene(ascii("whole.ply", "float", "7.0"));
+        QCOMPARE(whole.find(attr::kLabel)->data<std::int32_t>()[1], 7);
+        for (const auto& [name, type, value] :
+             {std::tuple{"half.ply", "float", "1.5"}, std::tuple{"nan.ply", "float", "nan"},
+              std::tuple{"huge.ply", "double", "3e9"}, std::tuple{"uint.ply", "uint", "4000000000"}}) {
+            try {
+                readScene(ascii(name, type, value));
+                QFAIL(name);
+            } catch (const IoError& e) {
+                QVERIFY2(std::string(e.what()).find("not whole numbers or do not fit in 32 bits") != std::string::npos,
+                         e.what());
+            }
+        }
+        Bytes b;
+        b.str("ply\nformat binary_little_endian 1.0\nelement vertex 1\nproperty float x\nproperty float y\n"
+              "property float z\nproperty float label\nend_header\n");
+        b.le(0.f).le(0.f).le(0.f).le(2.25f);
+        QVERIFY_THROWS_EXCEPTION(IoError, readScene(t.write("binary.ply", b.s)));
     }
 
     void listPropertiesAreSkipped() {
