@@ -1,6 +1,7 @@
 // The CLIP commands of --batch: tokenize-text, embed-text, embed-image, label, classify and
 // init-tokenizer. Argument parsing and JSON around core/model/engine; no model code here.
 #include "app/BatchSupport.h"
+#include "core/common/AtomicFile.h"
 
 #include "core/common/Error.h"
 #include "core/io/SceneReader.h"
@@ -246,6 +247,7 @@ int labelCommand(const std::vector<std::string>& args) {
         ->required();
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
+        checkWritableTarget(output);  // before the model is loaded, not after the work
         const ClassSet classSet = resolveClassSet(vocab.classes);
         const OpenVocabQuery query = makeQuery(classSet, vocab);
         auto start = std::chrono::steady_clock::now();

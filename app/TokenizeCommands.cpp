@@ -2,8 +2,10 @@
 // output around core/pipeline; no algorithm code here.
 #include "app/BatchCommands.h"
 #include "app/BatchSupport.h"
+#include "core/common/AtomicFile.h"
 
 #include "core/common/Error.h"
+#include "core/common/Log.h"
 #include "core/eval/PartitionMetrics.h"
 #include "core/eval/PatchMetrics.h"
 #include "core/geometry/NeighborSearch.h"
@@ -53,7 +55,24 @@ void addSuperpointOptions(CLI::App& cli, SuperpointParams& p) {
         ->default_val(p.colorWeight)
         ->check(finiteIn(0.0, 1e6));
     cli.add_flag("!--compute-superpoints", p.useDatasetSuperpoints,
-                 "Ignore dataset superpoints (ScanNet segs.json) and compute them");
+                 "Ignore the cloud's own superpoints (a 'superpoint' field: ScanNet segs.json, an earlier "
+                 "--batch superpoints output) and compute them");
+}
+
+// A cloud with its own superpoints uses them unless --compute-superpoints is given; options that shape
+// computed superpoints would then do nothing, so say so rather than ignore them silently.
+void warnIfSuperpointOptionsUnused(const CLI::App& cli, const SuperpointParams& p, const Scene& scene) {
+    const AttributeArray* own = scene.find(attr::kSuperpoint);
+    if (!p.useDatasetSuperpoints || own == nullptr || own->type() != ScalarType::Int32 || own->components() != 1)
+        return;
+    std::string given;
+    for (const char* name : {"--rho", "--graph-k", "--min-superpoint-size", "--merge-penalty", "--merge-feature-weight",
+                             "--normal-weight", "--geometry-weight", "--color-weight"})
+        if (cli.count(name) > 0) given += std::string(given.empty() ? "" : ", ") + name;
+    if (!given.empty())
+        logger("batch")->warn("the cloud has its own 'superpoint' field, which is used as it is: {} ignored "
+                              "(add --compute-superpoints to compute superpoints with them)",
+                              given);
 }
 
 json superpointJson(const SuperpointPartition& sp, std::size_t points) {
@@ -82,7 +101,9 @@ int superpointsCommand(const std::vector<std::string>& args) {
     addInputOptions(cli, in);
     if (int rc = parseCommandArgs(cli, args); rc >= 0) return rc;
     return runReporting([&] {
+        checkWritableTarget(output);  // before the work, not after it
         Scene scene = readInput(input, in);
+        warnIfSuperpointOptionsUnused(cli, params, scene);
         const auto start = std::chrono::steady_clock::now();
         SuperpointPartition sp = runSuperpointPartition(scene, params, batchProgress("superpoints"));
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -165,10 +186,20 @@ int tokenizeCommand(const std::vector<std::string>& args) {
         params.tokenizer = parseTokenizerName(tokenizer);
         params.sampling.convention = parseConvention(convention);
         applySeed(params, seed);
+        checkWritableTarget(output);  // before the work, not after it
         const auto readStart = std::chrono::steady_clock::now();
         auto scene = std::make_shared<Scene>(readInput(input, in));
         const double readMs =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - readStart).count();
+        warnIfSuperpointOptionsUnused(cli, params.superpoints, *scene);  // written out for every tokenizer
+        if (params.tokenizer != TokenizerKind::S4Token) {
+            std::string given;
+            for (const char* name : {"--gamma", "--convention", "--min-candidate-size"})
+                if (cli.count(name) > 0) given += std::string(given.empty() ? "" : ", ") + name;
+            if (!given.empty())
+                logger("batch")->warn("{}: options of WFPS, which the {} tokenizer does not use (it samples plain FPS): ignored", given,
+                                      tokenizer);
+        }
         TokenizationPipeline pipeline;
         pipeline.setScene(scene);
         TokenizationResult r = pipeline.run(params, batchProgress("tokenize"), /*withSuperpoints=*/true);
@@ -235,10 +266,14 @@ int partitionQualityCommand(const std::vector<std::string>& args) {
     return runReporting([&] {
         applySeed(params, seed);
         auto scene = std::make_shared<Scene>(readInput(input, in));
+        warnIfSuperpointOptionsUnused(cli, params.superpoints, *scene);
         const AttributeArray* label = scene->find(attr::kLabel);
         if (!label || label->components() != 1 || label->type() != ScalarType::Int32)
             throw IoError(input, "has no integer 'label' field to measure against");
         std::span<const std::int32_t> truth(label->data<std::int32_t>(), label->size());
+        if (std::none_of(truth.begin(), truth.end(), [&](std::int32_t l) { return l != ignore; }))
+            throw InvalidArgument("no point of " + input + " carries a label other than the ignore label " +
+                                  std::to_string(ignore) + ": nothing to measure against (see --ignore-label)");
 
         TokenizationPipeline pipeline;
         pipeline.setScene(scene);
@@ -252,8 +287,12 @@ int partitionQualityCommand(const std::vector<std::string>& args) {
         j["superpoints"] = superpointJson(*sp, scene->pointCount());
         j["oracle_miou"] = ps.oracle.meanIoU;
         j["oracle_macc"] = ps.oracle.meanAccuracy;
-        j["boundary_recall"] = ps.boundary.recall;
-        j["boundary_precision"] = ps.boundary.precision;
+        // A score whose denominator is empty is reported as null, not as a perfect 1 (a cloud without
+        // label boundaries has nothing to recall); the counts say why.
+        j["boundary_recall"] = ps.boundary.truthBoundaryPoints > 0 ? json(ps.boundary.recall) : json(nullptr);
+        j["boundary_precision"] = ps.boundary.predictedBoundaryPoints > 0 ? json(ps.boundary.precision) : json(nullptr);
+        j["truth_boundary_points"] = ps.boundary.truthBoundaryPoints;
+        j["predicted_boundary_points"] = ps.boundary.predictedBoundaryPoints;
         j["num_tokens"] = params.sampling.count;
         j["patch_size"] = params.grouping.groupSize;
         json patches = json::object();
@@ -262,8 +301,9 @@ int partitionQualityCommand(const std::vector<std::string>& args) {
             TokenizationResult r = pipeline.run(params, batchProgress(tokenizerName(kind)));
             const PatchScores s = evaluatePatches(r.patches->members, r.patches->valid,
                                                   std::size_t(r.patches->groupSize), truth, ignore);
-            patches[tokenizerName(kind)] = {{"mean_purity", s.meanPurity},
-                                            {"boundary_crossing_share", s.crossingShare},
+            const bool any = s.evaluatedPatches > 0;  // patches of ignored points only are not scored
+            patches[tokenizerName(kind)] = {{"mean_purity", any ? json(s.meanPurity) : json(nullptr)},
+                                            {"boundary_crossing_share", any ? json(s.crossingShare) : json(nullptr)},
                                             {"evaluated_patches", s.evaluatedPatches},
                                             {"r", r.patches->radius}};
         }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +14,27 @@ namespace {
 constexpr std::size_t kBufferSize = 1 << 20;
 }
 
+void checkWritableTarget(const std::filesystem::path& target) {
+    namespace fs = std::filesystem;
+    if (target.empty()) throw IoError("output", "no file name given");
+    std::error_code ec;
+    fs::path real = target;
+    if (fs::is_symlink(target, ec)) real = fs::weakly_canonical(target, ec);
+    if (fs::is_directory(real, ec)) throw IoError(target.string(), "is a folder, not a file");
+    const fs::path folder = real.parent_path().empty() ? fs::path(".") : real.parent_path();
+    if (!fs::is_directory(folder, ec))
+        throw IoError(target.string(), "the folder " + folder.string() + " does not exist");
+    if (::access(folder.c_str(), W_OK) != 0)
+        throw IoError(target.string(), "cannot write in the folder " + folder.string() + ": " + std::strerror(errno));
+}
+
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path target) : target_(std::move(target)) {
+    if (target_.empty()) throw IoError("output", "no file name given");
+    if (std::error_code ec; std::filesystem::is_symlink(target_, ec)) {
+        // Replace what the link points to, not the link itself.
+        const std::filesystem::path real = std::filesystem::weakly_canonical(target_, ec);
+        if (!ec) target_ = real;
+    }
     std::string pattern = target_.string() + ".tmp-XXXXXX";
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0)

@@ -9,9 +9,15 @@
 
 namespace s4 {
 
+/// Throws IoError unless `target` could be written by AtomicFileWriter: a non-empty path that is not a
+/// folder, in an existing folder this process may write. For commands that check their output before
+/// a long computation rather than after it.
+void checkWritableTarget(const std::filesystem::path& target);
+
 class AtomicFileWriter {
 public:
-    /// Creates "<target>.tmp-XXXXXX" in the target's folder. Throws IoError if that fails.
+    /// Creates "<target>.tmp-XXXXXX" in the target's folder. Throws IoError if that fails. A target that
+    /// is a symbolic link is followed: the file it points to is replaced and the link kept.
     explicit AtomicFileWriter(std::filesystem::path target);
     ~AtomicFileWriter();  ///< Removes the temporary file unless commit() succeeded.
 

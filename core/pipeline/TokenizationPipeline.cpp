@@ -1,6 +1,7 @@
 #include "core/pipeline/TokenizationPipeline.h"
 
 #include "core/common/Error.h"
+#include "core/common/Log.h"
 
 #include <algorithm>
 #include <chrono>
@@ -115,6 +116,11 @@ TokenizationResult TokenizationPipeline::run(const TokenizationParams& params, c
         result.samplingRecomputed = true;
         result.timings.samplingMs = msSince(start);
         patches_.reset();
+        if (anchors_->indices.size() < std::size_t(sampling.count))
+            logger("pipeline")->warn(
+                "{} anchors instead of the {} asked for: only that many points can be centres{}", anchors_->indices.size(),
+                sampling.count,
+                s4token ? " (points of superpoints with at least the minimum candidate size)" : " (distinct points)");
     }
     result.anchors = anchors_;
     progress.check();

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -135,6 +136,49 @@ private slots:
         Run nolabels = studio({"--batch", "partition-quality", q(root / "plain.xyz")});
         QCOMPARE(nolabels.code, 1);
         QVERIFY2(nolabels.err.find("no integer 'label' field") != std::string::npos, nolabels.err.c_str());
+    }
+
+    // What a demanding user would otherwise find out the hard way: an output folder that does not exist
+    // is refused before the work; a cloud whose points are all unannotated has nothing to score; a score
+    // with nothing to count is null, not a perfect 1; options that cannot apply are named in a warning.
+    void unusableRequestsAreSaidPlainly() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        const fs::path in = writeRoom(root);
+        Run nowhere = studio({"--batch", "tokenize", q(in), "--out", q(root / "missing" / "x.ply")});
+        QCOMPARE(nowhere.code, 1);
+        QVERIFY2(nowhere.err.find("does not exist") != std::string::npos, nowhere.err.c_str());
+        QVERIFY2(nowhere.err.find("[superpoint]") == std::string::npos, "the work ran before the check");
+
+        Scene unlabelled = readScene(in);
+        std::fill_n(unlabelled.find(attr::kLabel)->data<std::int32_t>(), unlabelled.pointCount(), 0);
+        writePly(unlabelled, root / "unannotated.ply");
+        Run none = studio({"--batch", "partition-quality", q(root / "unannotated.ply")});
+        QCOMPARE(none.code, 1);
+        QVERIFY2(none.err.find("ignore label 0") != std::string::npos, none.err.c_str());
+
+        Scene single = readScene(in);
+        std::fill_n(single.find(attr::kLabel)->data<std::int32_t>(), single.pointCount(), 5);
+        writePly(single, root / "one-class.ply");
+        Run flat = studio({"--batch", "partition-quality", q(root / "one-class.ply"), "--num-tokens", "16"});
+        QVERIFY2(flat.code == 0, flat.err.c_str());
+        const auto fj = nlohmann::json::parse(flat.out);
+        QVERIFY(fj["boundary_recall"].is_null());  // no label boundary to recall
+        QCOMPARE(fj["truth_boundary_points"].get<int>(), 0);
+        QCOMPARE(fj["oracle_miou"].get<double>(), 1.0);
+
+        const fs::path sp = root / "sp.ply";
+        QCOMPARE(studio({"--batch", "superpoints", q(in), "--out", q(sp)}).code, 0);
+        Run own = studio({"--batch", "superpoints", q(sp), "--rho", "5", "--out", q(root / "again.ply")});
+        QVERIFY2(own.code == 0, own.err.c_str());
+        QVERIFY2(own.err.find("--rho ignored") != std::string::npos && own.err.find("--compute-superpoints") != std::string::npos,
+                 own.err.c_str());
+        Run knn = studio({"--batch", "tokenize", q(in), "--tokenizer", "knn", "--gamma", "0.5", "--num-tokens", "4000",
+                          "--out", q(root / "k.ply")});
+        QVERIFY2(knn.code == 0, knn.err.c_str());
+        QVERIFY2(knn.err.find("--gamma: options of WFPS") != std::string::npos, knn.err.c_str());
+        const std::size_t points = readScene(in).pointCount();
+        QVERIFY2(knn.err.find(std::to_string(points) + " anchors instead of the 4000") != std::string::npos, knn.err.c_str());
     }
 
     // Numbers outside what the stages accept are usage errors (exit 2) before anything is read or

@@ -68,6 +68,44 @@ private slots:
         }
     }
 
+    // A target that is a symbolic link: the file it points to gets the new content, the link stays.
+    void symbolicLinkIsFollowed() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        fs::create_directory(root / "real");
+        const fs::path file = root / "real" / "labels.txt", link = root / "link.txt";
+        { std::ofstream(file) << "old"; }
+        fs::create_symlink(file, link);
+        {
+            AtomicFileWriter w(link);
+            w.write("new");
+            w.commit();
+        }
+        QVERIFY(fs::is_symlink(link));
+        QCOMPARE(slurp(file), std::string("new"));
+        QCOMPARE(entriesIn(root / "real"), 1);
+    }
+
+    // checkWritableTarget refuses, before any work, what the writer would refuse after it.
+    void writableTargetIsCheckedUpFront() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        checkWritableTarget(root / "new.ply");  // a new file in an existing folder
+        for (const fs::path& bad : {fs::path(), root, root / "missing" / "x.ply"}) {
+            try {
+                checkWritableTarget(bad);
+                QFAIL(bad.c_str());
+            } catch (const IoError& e) {
+                const std::string what = e.what();
+                QVERIFY2(what.find("no file name") != std::string::npos || what.find("is a folder") != std::string::npos ||
+                             what.find("does not exist") != std::string::npos,
+                         e.what());
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(IoError, AtomicFileWriter(fs::path()));
+        QCOMPARE(entriesIn(root), 0);
+    }
+
     void progressSubRangesAndCancel() {
         std::vector<double> seen;
         CancelFlag flag;
