@@ -119,8 +119,12 @@ int superpointsCommand(const std::vector<std::string>& args) {
     });
 }
 
-// γ, N, M and α, shared by tokenize and partition-quality.
+// γ, the minimum candidate size, N, M and α, shared by tokenize and partition-quality.
 void addGroupingOptions(CLI::App& cli, TokenizationParams& p) {
+    cli.add_option("--min-candidate-size", p.sampling.minSuperpointSize,
+                   "Superpoints smaller than this hold no centre (§2)")
+        ->default_val(p.sampling.minSuperpointSize)
+        ->check(wholeIn(0, 1'000'000'000));
     cli.add_option("--gamma", p.sampling.gamma, "WFPS γ in [0, 1] (§2)")
         ->default_val(p.sampling.gamma)
         ->check(finiteIn(0.0, 1.0));
@@ -149,10 +153,6 @@ void addTokenizationOptions(CLI::App& cli, TokenizationParams& p, std::string& t
     cli.add_option("--convention", convention, "WFPS exponent: described (w^+γ) or printed (w^-γ)")
         ->default_val("described")
         ->check(CLI::IsMember({"described", "printed"}));
-    cli.add_option("--min-candidate-size", p.sampling.minSuperpointSize,
-                   "Superpoints smaller than this hold no centre (§2)")
-        ->default_val(p.sampling.minSuperpointSize)
-        ->check(wholeIn(0, 1'000'000'000));
 }
 
 void applySeed(TokenizationParams& p, std::uint64_t seed) {

@@ -86,6 +86,7 @@ std::shared_ptr<const SuperpointPartition> TokenizationPipeline::superpoints(con
 TokenizationResult TokenizationPipeline::run(const TokenizationParams& params, const Progress& progress,
                                              bool withSuperpoints) {
     if (!scene_) throw InvalidArgument("no scene is loaded");
+    if (scene_->pointCount() == 0) throw InvalidArgument("the cloud has no points to tokenize");
     TokenizationResult result;
     const bool s4token = params.tokenizer == TokenizerKind::S4Token;
 

@@ -61,7 +61,8 @@ Patches runPatchGrouping(const std::vector<Eigen::Vector3f>& points, const std::
     const bool needsRadius = params.mode != GroupingMode::Knn || params.relativeNormalisation;
     if (needsRadius && !(out.radius > 0.0f))
         throw InvalidArgument("patch grouping: the patch radius is 0 (" + std::to_string(centres.size()) +
-                              " centres, fewer than 2 distinct ones); ball grouping and RPN need a positive radius");
+                              " centres, fewer than 2 distinct ones); ball grouping and RPN need a positive radius: ask for at "
+                              "least 2 centres on a cloud with distinct points, or group by kNN without RPN");
     if (centres.empty()) return out;
 
     const std::size_t mm = static_cast<std::size_t>(m);

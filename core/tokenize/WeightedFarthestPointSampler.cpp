@@ -60,7 +60,8 @@ SampleSequence runWeightedFarthestPointSampling(const std::vector<Eigen::Vector3
         }
         if (!(total > 0.0))
             throw InvalidArgument("WFPS: no superpoint has at least " + std::to_string(params.minSuperpointSize) +
-                                  " points, so there is no candidate to sample");
+                                  " points (the minimum candidate size), so there is no candidate to sample; "
+                                  "lower that size (--min-candidate-size in --batch commands)");
         std::mt19937_64 rng(params.seed);
         const double u = std::uniform_real_distribution<double>(0.0, total)(rng);
         double acc = 0.0;

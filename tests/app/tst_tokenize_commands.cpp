@@ -179,6 +179,24 @@ private slots:
         QVERIFY2(knn.err.find("--gamma: options of WFPS") != std::string::npos, knn.err.c_str());
         const std::size_t points = readScene(in).pointCount();
         QVERIFY2(knn.err.find(std::to_string(points) + " anchors instead of the 4000") != std::string::npos, knn.err.c_str());
+
+        // A small cloud: the defaults leave no WFPS candidate, and the message names the option that helps,
+        // which partition-quality takes too.
+        std::string text;
+        for (int i = 0; i < 8; ++i) text += std::to_string(i % 4) + " " + std::to_string(i / 4) + " 0 " + std::to_string(1 + i / 4) + "\n";
+        test::writeFile(root / "small.txt", text);
+        const QStringList small = {"--batch", "partition-quality", q(root / "small.txt"), "--columns", "x,y,z,label",
+                                   "--num-tokens", "4", "--patch-size", "4"};
+        Run tooFew = studio(small);
+        QCOMPARE(tooFew.code, 1);
+        QVERIFY2(tooFew.err.find("--min-candidate-size") != std::string::npos, tooFew.err.c_str());
+        Run enough = studio(QStringList(small) << "--min-candidate-size" << "1");
+        QVERIFY2(enough.code == 0, enough.err.c_str());
+
+        writePly(Scene(), root / "empty.ply");
+        Run empty = studio({"--batch", "tokenize", q(root / "empty.ply"), "--out", q(root / "e.ply")});
+        QCOMPARE(empty.code, 1);
+        QVERIFY2(empty.err.find("no points") != std::string::npos, empty.err.c_str());
     }
 
     // Numbers outside what the stages accept are usage errors (exit 2) before anything is read or
