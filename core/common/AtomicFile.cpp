@@ -14,12 +14,27 @@ namespace {
 constexpr std::size_t kBufferSize = 1 << 20;
 }
 
+namespace {
+
+// The file a chain of symbolic links ends at (which need not exist yet); the path itself otherwise.
+std::filesystem::path followLinks(std::filesystem::path path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (int hops = 0; hops < 40 && fs::is_symlink(path, ec); ++hops) {
+        const fs::path to = fs::read_symlink(path, ec);
+        if (ec) break;
+        path = to.is_absolute() ? to : path.parent_path() / to;
+    }
+    return path;
+}
+
+}  // namespace
+
 void checkWritableTarget(const std::filesystem::path& target) {
     namespace fs = std::filesystem;
     if (target.empty()) throw IoError("output", "no file name given");
     std::error_code ec;
-    fs::path real = target;
-    if (fs::is_symlink(target, ec)) real = fs::weakly_canonical(target, ec);
+    const fs::path real = followLinks(target);
     if (fs::is_directory(real, ec)) throw IoError(target.string(), "is a folder, not a file");
     const fs::path folder = real.parent_path().empty() ? fs::path(".") : real.parent_path();
     if (!fs::is_directory(folder, ec))
@@ -30,11 +45,7 @@ void checkWritableTarget(const std::filesystem::path& target) {
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path target) : target_(std::move(target)) {
     if (target_.empty()) throw IoError("output", "no file name given");
-    if (std::error_code ec; std::filesystem::is_symlink(target_, ec)) {
-        // Replace what the link points to, not the link itself.
-        const std::filesystem::path real = std::filesystem::weakly_canonical(target_, ec);
-        if (!ec) target_ = real;
-    }
+    target_ = followLinks(target_);  // replace what a link points to, not the link itself
     std::string pattern = target_.string() + ".tmp-XXXXXX";
     fd_ = ::mkstemp(pattern.data());
     if (fd_ < 0)

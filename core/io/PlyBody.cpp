@@ -13,8 +13,10 @@ namespace {
 thread_local std::size_t inexactIntegers = 0;
 
 // Converts one value to the destination type. An integer destination never gets undefined behaviour:
-// values from floats are rounded to nearest and clamped (NaN -> 0), integers are clamped; every such
-// change of value is counted, so that the reader can refuse it rather than alter labels silently.
+// values from floats are rounded to nearest and clamped, integers are clamped; every such change of
+// value is counted, so that the reader can refuse it rather than alter labels silently. NaN, the usual
+// "no value" of float scalar fields (CloudCompare writes unassigned labels so), becomes 0 — the
+// default "unannotated" label — and is not counted.
 template <class D, class S>
 inline D convert(S v) {
     if constexpr (std::is_same_v<D, S>) {
@@ -22,10 +24,7 @@ inline D convert(S v) {
     } else if constexpr (std::is_floating_point_v<D>) {
         return static_cast<D>(v);
     } else if constexpr (std::is_floating_point_v<S>) {
-        if (!(v == v)) {
-            ++inexactIntegers;
-            return D(0);
-        }
+        if (!(v == v)) return D(0);
         if (v < static_cast<S>(std::numeric_limits<D>::lowest())) {
             ++inexactIntegers;
             return std::numeric_limits<D>::lowest();

@@ -39,7 +39,8 @@ void storePlyValue(const PlySink& sink, std::size_t i, double v);
 std::size_t plySinkSize(PlySinkType type);
 
 /// How many values stored into integer sinks (UInt8, Int32) on this thread since the last call were
-/// changed on the way — not whole numbers, NaN, or outside the sink's range — and resets the count.
+/// changed on the way — not whole numbers or outside the sink's range (NaN, stored as 0, is not
+/// counted) — and resets the count.
 std::size_t takePlyInexactIntegerCount();
 
 }  // namespace s4

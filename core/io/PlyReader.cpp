@@ -240,8 +240,8 @@ public:
             readBinaryBody();
         if (const std::size_t inexact = takePlyInexactIntegerCount(); inexact > 0)
             throw IoError(name_, std::to_string(inexact) +
-                                     " values of integer fields (label, instance, superpoint or face indices) are "
-                                     "not whole numbers or do not fit in 32 bits; they are not rounded or clamped "
+                                     " values of integer properties (label, instance, superpoint or colour) are "
+                                     "not whole numbers or do not fit their type; they are not rounded or clamped "
                                      "silently");
         if (degenerateFaces_ > 0)
             scene_.source.notes.push_back(std::to_string(degenerateFaces_) +
@@ -293,6 +293,9 @@ private:
     }
 
     void applyOffsetComment() {
+        // A file whose double coordinates were placed by its global_shift names its offset that way: an
+        // 'offset' comment beside it would count twice.
+        if (globalShiftApplied_) return;
         for (const auto& comment : header_.comments) {
             std::istringstream in(comment);
             std::string keyword;
@@ -311,9 +314,12 @@ private:
         if (t.wideCoordinates) {
             storePositions(t.x.data(), t.y.data(), t.z.data(), t.x.size(), scene_,
                            globalShift_ ? &*globalShift_ : nullptr);
+            globalShiftApplied_ = globalShift_.has_value();
             std::vector<double>().swap(t.x);
             std::vector<double>().swap(t.y);
             std::vector<double>().swap(t.z);
+        } else if (globalShift_) {
+            scene_.source.notes.push_back("'comment global_shift' ignored: it applies to double coordinates only");
         }
     }
 
@@ -540,6 +546,7 @@ private:
     Scene scene_;
     bool bigEndian_ = false;
     std::optional<Eigen::Vector3d> globalShift_;
+    bool globalShiftApplied_ = false;
     std::uint64_t vertexCount_ = 0;
     std::uint64_t degenerateFaces_ = 0;
 };

@@ -71,8 +71,9 @@ void writePly(const Scene& scene, const std::filesystem::path& path, const PlyWr
     for (const auto& comment : options.comments) header += "comment " + comment + "\n";
     // A scene with an offset (georeferenced data) is written in world coordinates, as doubles, so that
     // every PLY reader places it where it belongs; the global_shift comment names the offset, so that
-    // readScene() gives the same offset and float positions back exactly (offset + float is exact in a
-    // double at any realistic magnitude).
+    // readScene() gives the same offset back and the float positions to double precision (offset + float
+    // is exact unless the float has bits below the offset's last double bit, ~1e-9 m at 5e6 m; then
+    // they differ by less than that).
     const bool shifted = !scene.offset.isZero(0.0);
     std::vector<double> world;
     if (shifted) {

@@ -2,7 +2,8 @@
 // Saving a Scene as a binary little-endian PLY that keeps every attribute, so readScene() brings it
 // back: positions as float x y z, or, for a scene with an offset (georeferenced data), as double x y z
 // in world coordinates with a "comment global_shift X Y Z" line naming the offset, so that other
-// readers see true coordinates and readScene() restores the same offset and float positions; files
+// readers see true coordinates and readScene() restores the same offset and the float positions (to
+// double precision of the world coordinates); files
 // of older versions (float positions relative to a "comment offset X Y Z") still read; "rgb" as uchar red green blue, "normal" as float nx ny nz, every other
 // attribute under its own name and type (multi-component ones as name_0, name_1, ...), faces as
 // "vertex_indices" lists. The reader maps generic fields back to float32 attributes, so a uint8, int32,

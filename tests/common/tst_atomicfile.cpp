@@ -84,6 +84,17 @@ private slots:
         QVERIFY(fs::is_symlink(link));
         QCOMPARE(slurp(file), std::string("new"));
         QCOMPARE(entriesIn(root / "real"), 1);
+        // A dangling link (relative, to a file not yet there) creates that file and stays a link.
+        const fs::path dangling = root / "next.txt";
+        fs::create_symlink(fs::path("real") / "next.txt", dangling);
+        checkWritableTarget(dangling);
+        {
+            AtomicFileWriter w(dangling);
+            w.write("first");
+            w.commit();
+        }
+        QVERIFY(fs::is_symlink(dangling));
+        QCOMPARE(slurp(root / "real" / "next.txt"), std::string("first"));
     }
 
     // checkWritableTarget refuses, before any work, what the writer would refuse after it.

@@ -192,14 +192,17 @@ private slots:
         };
         const Scene whole = readScene(ascii("whole.ply", "float", "7.0"));
         QCOMPARE(whole.find(attr::kLabel)->data<std::int32_t>()[1], 7);
+        // NaN is how float scalar fields say "no value": the unannotated label 0.
+        const Scene unassigned = readScene(ascii("nan.ply", "float", "nan"));
+        QCOMPARE(unassigned.find(attr::kLabel)->data<std::int32_t>()[1], 0);
         for (const auto& [name, type, value] :
-             {std::tuple{"half.ply", "float", "1.5"}, std::tuple{"nan.ply", "float", "nan"},
-              std::tuple{"huge.ply", "double", "3e9"}, std::tuple{"uint.ply", "uint", "4000000000"}}) {
+             {std::tuple{"half.ply", "float", "1.5"}, std::tuple{"huge.ply", "double", "3e9"},
+              std::tuple{"uint.ply", "uint", "4000000000"}}) {
             try {
                 readScene(ascii(name, type, value));
                 QFAIL(name);
             } catch (const IoError& e) {
-                QVERIFY2(std::string(e.what()).find("not whole numbers or do not fit in 32 bits") != std::string::npos,
+                QVERIFY2(std::string(e.what()).find("not whole numbers or do not fit their type") != std::string::npos,
                          e.what());
             }
         }
@@ -208,6 +211,24 @@ private slots:
               "property float z\nproperty float label\nend_header\n");
         b.le(0.f).le(0.f).le(0.f).le(2.25f);
         QVERIFY_THROWS_EXCEPTION(IoError, readScene(t.write("binary.ply", b.s)));
+    }
+
+    // A global_shift places double coordinates; an 'offset' comment beside it is not added on top, and a
+    // global_shift on float coordinates is ignored with a note.
+    void globalShiftIsNotCountedTwice() {
+        TempFolder t;
+        const Scene both = readScene(t.write("both.ply",
+                                             "ply\nformat ascii 1.0\ncomment global_shift 1000 2000 0\n"
+                                             "comment offset 5 5 5\nelement vertex 1\nproperty double x\n"
+                                             "property double y\nproperty double z\nend_header\n1001.5 2002 3\n"));
+        QCOMPARE(both.offset, Eigen::Vector3d(1000, 2000, 0));
+        QCOMPARE(both.positions[0], Eigen::Vector3f(1.5f, 2.f, 3.f));
+        const Scene floats = readScene(t.write("floats.ply",
+                                               "ply\nformat ascii 1.0\ncomment global_shift 1000 2000 0\n"
+                                               "element vertex 1\nproperty float x\nproperty float y\n"
+                                               "property float z\nend_header\n1 2 3\n"));
+        QVERIFY(floats.offset.isZero(0.0));
+        QCOMPARE(floats.positions[0], Eigen::Vector3f(1.f, 2.f, 3.f));
     }
 
     void listPropertiesAreSkipped() {
