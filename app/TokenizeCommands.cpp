@@ -114,6 +114,7 @@ int superpointsCommand(const std::vector<std::string>& args) {
         j["file"] = input;
         j["out"] = output;
         j["points"] = scene.pointCount();
+        j["dropped_non_finite"] = scene.source.droppedNonFinite;  // rows of the input not in the output
         j["total_ms"] = ms;
         printJson(j);
     });
@@ -222,6 +223,7 @@ int tokenizeCommand(const std::vector<std::string>& args) {
         j["file"] = input;
         j["out"] = output;
         j["points"] = scene->pointCount();
+        j["dropped_non_finite"] = scene->source.droppedNonFinite;  // rows of the input not in the output
         j["parameters"] = {{"tokenizer", tokenizerName(params.tokenizer)},
                            {"rpn", params.grouping.relativeNormalisation},
                            {"gamma", params.tokenizer == TokenizerKind::S4Token ? params.sampling.gamma : 0.0},

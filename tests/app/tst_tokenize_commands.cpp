@@ -193,6 +193,14 @@ private slots:
         Run enough = studio(QStringList(small) << "--min-candidate-size" << "1");
         QVERIFY2(enough.code == 0, enough.err.c_str());
 
+        // Points with a NaN coordinate are left out; the JSON says how many rows the output lacks.
+        test::writeFile(root / "holes.xyz", "0 0 0\n1 0 0\nnan 0 0\n0 1 0\n1 1 0\n2 0 0\n0 2 0\n2 2 0\n");
+        Run holes = studio({"--batch", "superpoints", q(root / "holes.xyz"), "--out", q(root / "holes.ply")});
+        QVERIFY2(holes.code == 0, holes.err.c_str());
+        const auto hj = nlohmann::json::parse(holes.out);
+        QCOMPARE(hj["dropped_non_finite"].get<int>(), 1);
+        QCOMPARE(hj["points"].get<int>(), 7);
+
         writePly(Scene(), root / "empty.ply");
         Run empty = studio({"--batch", "tokenize", q(root / "empty.ply"), "--out", q(root / "e.ply")});
         QCOMPARE(empty.code, 1);
