@@ -276,37 +276,34 @@ private:
         }
     }
 
-    // "comment global_shift X Y Z": the offset to subtract from double-precision coordinates (S4Studio
-    // writes world coordinates as doubles and names the scene's offset, so it comes back exactly).
-    void readGlobalShift() {
+    // Calls use(X, Y, Z) for every "comment <keyword> X Y Z" line with three finite numbers; notes any
+    // other line with that keyword as unreadable.
+    template <typename Use>
+    void forEachCommentTriple(const std::string& keyword, Use&& use) {
         for (const auto& comment : header_.comments) {
             std::istringstream in(comment);
-            std::string keyword;
+            std::string word;
             double x = 0, y = 0, z = 0;
-            if (!(in >> keyword) || keyword != "global_shift") continue;
+            if (!(in >> word) || word != keyword) continue;
             if (!(in >> x >> y >> z) || !std::isfinite(x) || !std::isfinite(y) || !std::isfinite(z)) {
-                scene_.source.notes.push_back("unreadable 'comment global_shift' line ignored");
+                scene_.source.notes.push_back("unreadable 'comment " + keyword + "' line ignored");
                 continue;
             }
-            globalShift_ = Eigen::Vector3d(x, y, z);
+            use(Eigen::Vector3d(x, y, z));
         }
+    }
+
+    // "comment global_shift X Y Z": the offset to subtract from double-precision coordinates (S4Studio
+    // writes world coordinates as doubles and names the scene's offset, so it comes back).
+    void readGlobalShift() {
+        forEachCommentTriple("global_shift", [&](const Eigen::Vector3d& v) { globalShift_ = v; });
     }
 
     void applyOffsetComment() {
         // A file whose double coordinates were placed by its global_shift names its offset that way: an
         // 'offset' comment beside it would count twice.
         if (globalShiftApplied_) return;
-        for (const auto& comment : header_.comments) {
-            std::istringstream in(comment);
-            std::string keyword;
-            double x = 0, y = 0, z = 0;
-            if (!(in >> keyword) || keyword != "offset") continue;
-            if (!(in >> x >> y >> z) || !std::isfinite(x) || !std::isfinite(y) || !std::isfinite(z)) {
-                scene_.source.notes.push_back("unreadable 'comment offset' line ignored");
-                continue;
-            }
-            scene_.offset += Eigen::Vector3d(x, y, z);
-        }
+        forEachCommentTriple("offset", [&](const Eigen::Vector3d& v) { scene_.offset += v; });
     }
 
     void finishVertices(VertexTargets& t) {
