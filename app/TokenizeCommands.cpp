@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <climits>
+#include <initializer_list>
 #include <iostream>
 
 namespace s4::app {
@@ -59,16 +60,23 @@ void addSuperpointOptions(CLI::App& cli, SuperpointParams& p) {
                  "--batch superpoints output) and compute them");
 }
 
+// Those of `names` given on the command line (not left at their defaults), comma-separated.
+std::string givenOptions(const CLI::App& cli, std::initializer_list<const char*> names) {
+    std::string given;
+    for (const char* name : names)
+        if (cli.count(name) > 0) given += std::string(given.empty() ? "" : ", ") + name;
+    return given;
+}
+
 // A cloud with its own superpoints uses them unless --compute-superpoints is given; options that shape
 // computed superpoints would then do nothing, so say so rather than ignore them silently.
 void warnIfSuperpointOptionsUnused(const CLI::App& cli, const SuperpointParams& p, const Scene& scene) {
     const AttributeArray* own = scene.find(attr::kSuperpoint);
     if (!p.useDatasetSuperpoints || own == nullptr || own->type() != ScalarType::Int32 || own->components() != 1)
         return;
-    std::string given;
-    for (const char* name : {"--rho", "--graph-k", "--min-superpoint-size", "--merge-penalty", "--merge-feature-weight",
-                             "--normal-weight", "--geometry-weight", "--color-weight"})
-        if (cli.count(name) > 0) given += std::string(given.empty() ? "" : ", ") + name;
+    const std::string given =
+        givenOptions(cli, {"--rho", "--graph-k", "--min-superpoint-size", "--merge-penalty", "--merge-feature-weight",
+                           "--normal-weight", "--geometry-weight", "--color-weight"});
     if (!given.empty())
         logger("batch")->warn("the cloud has its own 'superpoint' field, which is used as it is: {} ignored "
                               "(add --compute-superpoints to compute superpoints with them)",
@@ -194,9 +202,7 @@ int tokenizeCommand(const std::vector<std::string>& args) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - readStart).count();
         warnIfSuperpointOptionsUnused(cli, params.superpoints, *scene);  // written out for every tokenizer
         if (params.tokenizer != TokenizerKind::S4Token) {
-            std::string given;
-            for (const char* name : {"--gamma", "--convention", "--min-candidate-size"})
-                if (cli.count(name) > 0) given += std::string(given.empty() ? "" : ", ") + name;
+            const std::string given = givenOptions(cli, {"--gamma", "--convention", "--min-candidate-size"});
             if (!given.empty())
                 logger("batch")->warn("{}: options of WFPS, which the {} tokenizer does not use (it samples plain FPS): ignored", given,
                                       tokenizer);

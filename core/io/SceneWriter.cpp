@@ -50,6 +50,7 @@ struct RecordField {
     const unsigned char* source;
     std::size_t bytes;
     std::size_t stride;
+    bool perBlock = false;  ///< source holds the current block's values only (indexed from the block start)
 };
 
 }  // namespace
@@ -75,22 +76,22 @@ void writePly(const Scene& scene, const std::filesystem::path& path, const PlyWr
     // is exact unless the float has bits below the offset's last double bit, ~1e-9 m at 5e6 m; then
     // they differ by less than that).
     const bool shifted = !scene.offset.isZero(0.0);
-    std::vector<double> world;
-    if (shifted) {
+    if (shifted)
         header += "comment global_shift " + exactDouble(scene.offset.x()) + " " + exactDouble(scene.offset.y()) + " " +
                   exactDouble(scene.offset.z()) + "\n";
-        world.resize(3 * n);
-        for (std::size_t i = 0; i < n; ++i)
-            for (int c = 0; c < 3; ++c) world[3 * i + std::size_t(c)] = scene.offset[c] + double(scene.positions[i][c]);
-    }
     header += "element vertex " + std::to_string(n) + "\n";
     header += shifted ? "property double x\nproperty double y\nproperty double z\n"
                       : "property float x\nproperty float y\nproperty float z\n";
 
+    // Records are assembled in blocks: one write call per block instead of one per value. World
+    // coordinates are computed a block at a time, not as a copy of every position.
+    constexpr std::size_t kBlock = 8192;
+    std::vector<double> world(shifted ? 3 * kBlock : 0);
     std::vector<RecordField> fields;
     if (shifted) {
         const auto* xyz = reinterpret_cast<const unsigned char*>(world.data());
-        for (int c = 0; c < 3; ++c) fields.push_back({xyz + c * sizeof(double), sizeof(double), 3 * sizeof(double)});
+        for (int c = 0; c < 3; ++c)
+            fields.push_back({xyz + c * sizeof(double), sizeof(double), 3 * sizeof(double), /*perBlock=*/true});
     } else {
         const auto* positions = reinterpret_cast<const unsigned char*>(scene.positions.data());
         for (int c = 0; c < 3; ++c)
@@ -136,15 +137,16 @@ void writePly(const Scene& scene, const std::filesystem::path& path, const PlyWr
     out.write(header);
     std::size_t recordSize = 0;
     for (const auto& f : fields) recordSize += f.bytes;
-    // Records are assembled in blocks: one write call per block instead of one per value.
-    constexpr std::size_t kBlock = 8192;
     std::vector<unsigned char> block(recordSize * kBlock);
     for (std::size_t start = 0; start < n; start += kBlock) {
         const std::size_t count = std::min(kBlock, n - start);
+        for (std::size_t i = 0; i < count && shifted; ++i)
+            for (int c = 0; c < 3; ++c)
+                world[3 * i + std::size_t(c)] = scene.offset[c] + double(scene.positions[start + i][c]);
         std::size_t within = 0;
         for (const auto& f : fields) {
             unsigned char* dst = block.data() + within;
-            const unsigned char* src = f.source + start * f.stride;
+            const unsigned char* src = f.source + (f.perBlock ? 0 : start) * f.stride;
             for (std::size_t i = 0; i < count; ++i)
                 std::memcpy(dst + i * recordSize, src + i * f.stride, f.bytes);
             within += f.bytes;
