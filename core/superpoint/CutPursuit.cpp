@@ -476,40 +476,17 @@ private:
         // neighbour (8 bytes per entry; a hash map per component took several times that and was the
         // solver's memory peak). Sums run in edge order, in float (the edge weights' own precision).
         ComponentNeighbours shared(s);
-        {
-            MappedBuffer<std::uint32_t> first(s + 1, 0);
-            graph_.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
-                const auto a = component_[u], b = component_[v];
-                if (a != b) {
-                    ++first[std::size_t(a) + 1];
-                    ++first[std::size_t(b) + 1];
-                }
-            });
-            for (std::size_t c = 0; c < s; ++c) first[c + 1] += first[c];
-            // The raw (neighbour, weight) entries are gathered and summed a range of components at a time
-            // (ranges of about 1/16 of all entries), so that they are never all held next to the lists
-            // they turn into. Each range's pass skips the blocks of rows whose crossing edges cannot
-            // touch it (CrossingEdgeBlocks): ~1/5 of the edges are read per range on ScanNet.
-            struct Raw {
-                std::int32_t other;
-                float weight;
-            };
-            const std::size_t chunkEntries = std::max<std::size_t>(first[s] / 16, 4096);
-            const CrossingEdgeBlocks blocks = crossingEdgeBlocks(graph_, component_);
-            MappedBuffer<Raw> raw;
-            for (std::size_t lo = 0; lo < s;) {
-                std::size_t hi = lo + 1;
-                while (hi < s && first[hi + 1] - first[lo] <= chunkEntries) ++hi;
-                raw.assign(first[hi] - first[lo], Raw{});
-                MappedBuffer<std::uint32_t> fill(first.begin() + std::ptrdiff_t(lo), first.begin() + std::ptrdiff_t(hi));
-                forEachCrossingEdgeTouching(
-                    graph_, component_, blocks, std::int32_t(lo), std::int32_t(hi),
-                    [&](std::uint32_t, std::uint32_t, std::size_t e, std::int32_t a, std::int32_t b) {
-                        if (std::size_t(a) >= lo && std::size_t(a) < hi)
-                            raw[fill[std::size_t(a) - lo]++ - first[lo]] = {b, graph_.edgeWeight[e]};
-                        if (std::size_t(b) >= lo && std::size_t(b) < hi)
-                            raw[fill[std::size_t(b) - lo]++ - first[lo]] = {a, graph_.edgeWeight[e]};
-                    });
+        // The raw (neighbour, weight) entries are gathered and summed a range of components at a time
+        // (ranges of about 1/16 of all entries), so that they are never all held next to the lists they
+        // turn into.
+        struct Raw {
+            std::int32_t other;
+            float weight;
+        };
+        forEachRangeOfCrossingEnds<Raw>(
+            graph_, component_, s, 16,
+            [&](std::int32_t other, std::size_t e) { return Raw{other, graph_.edgeWeight[e]}; },
+            [&](std::size_t lo, std::size_t hi, std::span<const std::uint32_t> first, std::span<Raw> raw) {
                 // Sorted per component, then counted, so the range's array is allocated exactly.
                 MappedBuffer<std::uint32_t> counts(hi - lo, 0);
                 std::size_t total = 0;
@@ -531,9 +508,7 @@ private:
                     }
                 }
                 shared.appendRange(lo, std::move(counts), std::move(entries));
-                lo = hi;
-            }
-        }
+            });
         // The merges update the statistics in place: updateStatistics() recomputes them afterwards.
         MappedBuffer<double>& mass = mass_;
         std::vector<float>& mean = mean_;

@@ -120,42 +120,18 @@ PlanarMergeInput summarisePlanarMergeInput(WeightedGraph&& graph, std::vector<fl
     // (about an eighth of the edge ends between components each; each range's pass skips the blocks of
     // rows that cannot touch it), so that the raw lists of every edge end (8 bytes per crossing edge) are
     // never all held; then the graph is released.
-    MappedBuffer<std::uint32_t> raw(count + 1, 0);
-    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
-        const auto a = component[u], b = component[v];
-        if (a == b) return;
-        ++raw[std::size_t(a) + 1];
-        ++raw[std::size_t(b) + 1];
-    });
-    for (std::size_t c = 0; c < count; ++c) {
-        if (std::uint64_t(raw[c + 1]) + raw[c] > UINT32_MAX)
-            throw InvalidArgument("planar merge: too many edges between components for 32-bit offsets");
-        raw[c + 1] += raw[c];
-    }
     in.adjacencyStart.assign(count + 1, 0);
-    const std::size_t chunk = std::max<std::size_t>(raw[count] / 8, 4096);
-    const CrossingEdgeBlocks blocks = crossingEdgeBlocks(graph, component);
-    MappedBuffer<std::int32_t> listed;
-    for (std::size_t lo = 0; lo < count;) {
-        std::size_t hi = lo + 1;
-        while (hi < count && raw[hi + 1] - raw[lo] <= chunk) ++hi;
-        listed.assign(raw[hi] - raw[lo], 0);
-        MappedBuffer<std::uint32_t> fill(raw.begin() + std::ptrdiff_t(lo), raw.begin() + std::ptrdiff_t(hi));
-        forEachCrossingEdgeTouching(
-            graph, component, blocks, std::int32_t(lo), std::int32_t(hi),
-            [&](std::uint32_t, std::uint32_t, std::size_t, std::int32_t a, std::int32_t b) {
-                if (std::size_t(a) >= lo && std::size_t(a) < hi) listed[fill[std::size_t(a) - lo]++ - raw[lo]] = b;
-                if (std::size_t(b) >= lo && std::size_t(b) < hi) listed[fill[std::size_t(b) - lo]++ - raw[lo]] = a;
-            });
-        for (std::size_t c = lo; c < hi; ++c) {
-            const auto begin = listed.begin() + (raw[c] - raw[lo]), end = listed.begin() + (raw[c + 1] - raw[lo]);
-            std::sort(begin, end);
-            in.adjacencyStart[c] = std::uint32_t(in.adjacency.size());
-            for (auto it = begin; it != end; ++it)
-                if (it == begin || *it != *(it - 1)) in.adjacency.push_back(*it);
-        }
-        lo = hi;
-    }
+    forEachRangeOfCrossingEnds<std::int32_t>(
+        graph, component, count, 8, [](std::int32_t other, std::size_t) { return other; },
+        [&](std::size_t lo, std::size_t hi, std::span<const std::uint32_t> first, std::span<std::int32_t> listed) {
+            for (std::size_t c = lo; c < hi; ++c) {
+                const auto begin = listed.begin() + (first[c] - first[lo]), end = listed.begin() + (first[c + 1] - first[lo]);
+                std::sort(begin, end);
+                in.adjacencyStart[c] = std::uint32_t(in.adjacency.size());
+                for (auto it = begin; it != end; ++it)
+                    if (it == begin || *it != *(it - 1)) in.adjacency.push_back(*it);
+            }
+        });
     in.adjacencyStart[count] = std::uint32_t(in.adjacency.size());
     in.adjacency.shrink_to_fit();
     graph = {};

@@ -6,6 +6,7 @@
 // memory peak: bench/README.md "Whole tokenization"). Graphs given as edge lists in any order are
 // built with fromEdges().
 
+#include "core/common/Error.h"
 #include "core/common/MappedBuffer.h"
 
 #include <algorithm>
@@ -191,6 +192,49 @@ std::size_t forEachCrossingEdgeTouching(const WeightedGraph& graph, std::span<co
         }
     }
     return read;
+}
+
+/// The ends of the edges between different labels (0..labelCount-1, one per vertex), gathered a range of
+/// labels at a time so that they are never all held at once — how the merge steps build their
+/// per-component neighbour lists. first[c] .. first[c+1] is label c's share of all ends (first has
+/// labelCount + 1 entries). For consecutive ranges [lo, hi) holding about 1/parts of the ends each (at
+/// least 4,096), calls take(lo, hi, first, ends), where label c's ends are ends[first[c] − first[lo] ..
+/// first[c+1] − first[lo]), each make(other label, edge) in edge order. Each range's pass over the rows
+/// skips the blocks that cannot touch it (CrossingEdgeBlocks). Throws s4::InvalidArgument if the ends
+/// overflow 32-bit offsets.
+template <typename Entry, typename Make, typename Take>
+void forEachRangeOfCrossingEnds(const WeightedGraph& graph, std::span<const std::int32_t> label,
+                                std::size_t labelCount, std::size_t parts, Make&& make, Take&& take) {
+    MappedBuffer<std::uint32_t> first(labelCount + 1, 0);
+    graph.forEachEdge([&](std::uint32_t u, std::uint32_t v, std::size_t) {
+        const std::int32_t a = label[u], b = label[v];
+        if (a == b) return;
+        ++first[std::size_t(a) + 1];
+        ++first[std::size_t(b) + 1];
+    });
+    for (std::size_t c = 0; c < labelCount; ++c) {
+        if (std::uint64_t(first[c + 1]) + first[c] > UINT32_MAX)
+            throw InvalidArgument("graph: too many edges between labels for 32-bit offsets");
+        first[c + 1] += first[c];
+    }
+    const std::size_t chunk = std::max<std::size_t>(first[labelCount] / std::max<std::size_t>(parts, 1), 4096);
+    const CrossingEdgeBlocks blocks = crossingEdgeBlocks(graph, label);
+    MappedBuffer<Entry> ends;
+    for (std::size_t lo = 0; lo < labelCount;) {
+        std::size_t hi = lo + 1;
+        while (hi < labelCount && first[hi + 1] - first[lo] <= chunk) ++hi;
+        ends.assign(first[hi] - first[lo], Entry{});  // exactly sized: resize would grow geometrically
+        MappedBuffer<std::uint32_t> fill(first.begin() + std::ptrdiff_t(lo), first.begin() + std::ptrdiff_t(hi));
+        forEachCrossingEdgeTouching(graph, label, blocks, std::int32_t(lo), std::int32_t(hi),
+                                    [&](std::uint32_t, std::uint32_t, std::size_t e, std::int32_t a, std::int32_t b) {
+                                        if (std::size_t(a) >= lo && std::size_t(a) < hi)
+                                            ends[fill[std::size_t(a) - lo]++ - first[lo]] = make(b, e);
+                                        if (std::size_t(b) >= lo && std::size_t(b) < hi)
+                                            ends[fill[std::size_t(b) - lo]++ - first[lo]] = make(a, e);
+                                    });
+        take(lo, hi, std::span<const std::uint32_t>(first.data(), first.size()), std::span<Entry>(ends.data(), ends.size()));
+        lo = hi;
+    }
 }
 
 /// The vertices of each label (labels 0..count-1, one per vertex), contiguous: those of label c are
